@@ -1,0 +1,102 @@
+//! # jenga-stk
+//!
+//! A **sans-IO** core for the Jenga (Finserve / Equity Bank) *M-Pesa STK push
+//! with wallet settlement* API: it validates a payment intent, writes the exact
+//! JSON body, computes the signing string and its RSA-SHA256 signature, and
+//! returns the complete HTTP request as a plain value for your own HTTP client.
+//! No sockets, no clock, no global state.
+//!
+//! The text signed is byte-for-byte the text in the body, so the provider's
+//! `403 Invalid signature` caused by `2` in the body and `2.00` in the signed
+//! string cannot happen.
+//!
+//! ```
+//! use jenga_stk::{
+//!     AccessToken, Amount, CustomerInput, Environment, OrderInput, PaymentDetailsInput,
+//!     PaymentInput, RequestOptions, Signer, StkPush, StkPushInput,
+//! };
+//!
+//! # fn main() -> Result<(), jenga_stk::Error> {
+//! # let pem = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/keys/test-pkcs8-2048.pem")).unwrap();
+//! // Load the private key once (PKCS#1 or PKCS#8 PEM); keep the signer around.
+//! let signer = Signer::from_pem(&pem)?;
+//!
+//! let input = StkPushInput {
+//!     order: OrderInput {
+//!         order_reference: "OR28922980077".into(),
+//!         order_amount: Some(Amount::from_units(2)),
+//!         order_currency: "KES".into(),
+//!         country_code: "KE".into(),
+//!         description: "Purchase".into(),
+//!         ..Default::default()
+//!     },
+//!     customer: CustomerInput {
+//!         name: "John Doe".into(),
+//!         email: "xyx2@gmail.com".into(),
+//!         phone_number: "0722000111".into(),
+//!         identity_number: "0000000".into(),
+//!         ..Default::default()
+//!     },
+//!     payment: PaymentInput {
+//!         payment_reference: "MKQR28922980073".into(),
+//!         payment_currency: "KES".into(),
+//!         callback_url: "https://shop.example.com/jenga/callback".into(),
+//!         details: PaymentDetailsInput {
+//!             msisdn: "0722000000".into(),
+//!             payment_amount: Some(Amount::from_units(2)),
+//!         },
+//!         ..Default::default()
+//!     },
+//! };
+//!
+//! // Validate (every problem at once), then sign.
+//! let push = StkPush::new(&input, &RequestOptions::default())?;
+//! assert_eq!(push.signing_string(), "OR28922980077KES07220000002");
+//! let signed = push.sign(&signer)?;
+//!
+//! // The HTTP request as a value: send it with reqwest, hyper, ureq, …
+//! let token = AccessToken::new("eyJhbGciOiJSUzI1NiJ9.example.token")?;
+//! let request = signed.http_request(&Environment::Uat, &token);
+//! assert_eq!(request.url, "https://uat.finserve.africa/api-checkout/mpesa-stk-push/v3.0/init");
+//! assert_eq!(request.header("Signature"), Some(signed.signature().as_str()));
+//! println!("{}", request.to_redacted_string()); // the token is redacted
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Modules at a glance
+//! * [`StkPushInput`] → [`StkPush::new`] (validation) → [`StkPush::sign`] or
+//!   [`StkPush::with_signature`] (bring your own signature) →
+//!   [`SignedStkPush::http_request`].
+//! * [`Amount`]: exact money, never `f64`; [`AmountStyle`] picks `2` or
+//!   `2.00`, JSON number or string; [`PhoneFormat`] picks the phone form.
+//! * [`Signer`] / [`Verifier`]: RSA PKCS#1 v1.5 with SHA-256, blinded.
+//! * [`Error`]: one error type with a stable [`code`](Error::code); validation
+//!   errors list every [`Problem`] with its field path.
+
+mod amount;
+mod country;
+mod error;
+mod http;
+mod json_writer;
+mod keys;
+mod options;
+mod phone;
+mod request;
+mod signing;
+mod text;
+mod token;
+mod url;
+
+pub use amount::{Amount, AmountError};
+pub use country::Country;
+pub use error::{Error, KeyError, Problem, ProblemCode, SignatureError, ValidationError};
+pub use http::{Environment, HttpRequest, Method};
+pub use keys::{MAX_KEY_BITS, MIN_KEY_BITS};
+pub use options::{AmountDecimals, AmountEncoding, AmountStyle, PhoneFormat, RequestOptions};
+pub use request::input::{
+    CustomerInput, OrderInput, PaymentDetailsInput, PaymentInput, StkPushInput,
+};
+pub use request::stk_push::{STK_PUSH_PATH, SignedStkPush, StkPush};
+pub use signing::{Signature, Signer, Verifier};
+pub use token::AccessToken;

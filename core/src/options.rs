@@ -1,0 +1,156 @@
+//! Request options: how amounts and phone numbers are written on the wire,
+//! and the limits validation enforces.
+//!
+//! The provider's documentation contradicts itself on amount text (its
+//! example sends the number `2`, its best practices say `"500.00"`) and its
+//! public users disagree on phone form, so both are settings. Whatever is
+//! chosen, the text in the JSON body is byte-for-byte the text signed.
+
+use serde::Deserialize;
+
+use crate::amount::Amount;
+
+/// How many decimals an amount is written with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AmountDecimals {
+    /// Whole units, `2` (the page's example; the default). A fractional amount
+    /// is then a validation error (`amount_not_whole`), never rounded.
+    #[default]
+    Whole,
+    /// Exactly two decimals, `2.00` (the page's best-practice section).
+    Two,
+}
+
+/// Whether an amount is a JSON number or a JSON string.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AmountEncoding {
+    /// A JSON number: `"paymentAmount":2` (the page's example; the default).
+    #[default]
+    Number,
+    /// A JSON string: `"paymentAmount":"2.00"`.
+    String,
+}
+
+/// How amounts are written: decimals and JSON type.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct AmountStyle {
+    /// Whole units or two decimals.
+    pub decimals: AmountDecimals,
+    /// JSON number or string.
+    pub encoding: AmountEncoding,
+}
+
+impl AmountStyle {
+    /// The text of `amount` in this style, or `None` if the style is whole
+    /// units and the amount has a fraction.
+    pub fn text(self, amount: Amount) -> Option<String> {
+        match self.decimals {
+            AmountDecimals::Whole => amount.to_whole_units(),
+            AmountDecimals::Two => Some(amount.to_two_decimals()),
+        }
+    }
+}
+
+/// The form the phone numbers are sent in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PhoneFormat {
+    /// As the caller gave it, once validated (the default; the page's example
+    /// sends `0722000000`).
+    #[default]
+    AsGiven,
+    /// Local form with the trunk zero: `0722000000`.
+    Local,
+    /// International form without `+`: `254722000000`.
+    International,
+}
+
+/// Settings for building and validating a request. `Default` matches the
+/// provider page's example.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestOptions {
+    /// How amounts are written.
+    pub amount_style: AmountStyle,
+    /// How `customer.phoneNumber` and `payment.details.msisdn` are written.
+    pub phone_format: PhoneFormat,
+    /// The largest accepted amount; `None` uses the country's default
+    /// ([`Country::default_max_amount`](crate::Country::default_max_amount)).
+    pub max_amount: Option<Amount>,
+    /// The longest accepted order or payment reference (default 32).
+    pub max_reference_len: usize,
+    /// The longest accepted order description (default 100).
+    pub max_description_len: usize,
+}
+
+impl Default for RequestOptions {
+    fn default() -> Self {
+        RequestOptions {
+            amount_style: AmountStyle::default(),
+            phone_format: PhoneFormat::default(),
+            max_amount: None,
+            max_reference_len: 32,
+            max_description_len: 100,
+        }
+    }
+}
+
+/// The JSON form of [`RequestOptions`] used by the vectors and the bindings:
+/// `{"amountDecimals":"two","amountEncoding":"string","phoneFormat":"local",
+/// "maxAmount":"1000","maxReferenceLength":20,"maxDescriptionLength":50}`,
+/// every field optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub(crate) struct OptionsJson {
+    amount_decimals: AmountDecimals,
+    amount_encoding: AmountEncoding,
+    phone_format: PhoneFormat,
+    max_amount: Option<String>,
+    max_reference_length: Option<usize>,
+    max_description_length: Option<usize>,
+}
+
+impl RequestOptions {
+    /// Reads options from their JSON form (see the crate's vector README).
+    pub fn from_json(json: &[u8]) -> Result<RequestOptions, crate::ValidationError> {
+        use crate::error::{ProblemCode, Problems};
+        let mut problems = Problems::default();
+        let parsed: OptionsJson = match serde_json::from_slice(json) {
+            Ok(p) => p,
+            Err(e) => {
+                // serde's message names the bad option or value; it holds no secret.
+                problems.push("options", ProblemCode::InvalidOption, e.to_string());
+                return Err(problems.into_error());
+            }
+        };
+        let defaults = RequestOptions::default();
+        let max_amount = match parsed.max_amount.as_deref().map(Amount::parse) {
+            None => None,
+            Some(Ok(a)) => Some(a),
+            Some(Err(e)) => {
+                problems.push(
+                    "options.maxAmount",
+                    ProblemCode::InvalidOption,
+                    e.to_string(),
+                );
+                None
+            }
+        };
+        let options = RequestOptions {
+            amount_style: AmountStyle {
+                decimals: parsed.amount_decimals,
+                encoding: parsed.amount_encoding,
+            },
+            phone_format: parsed.phone_format,
+            max_amount,
+            max_reference_len: parsed
+                .max_reference_length
+                .unwrap_or(defaults.max_reference_len),
+            max_description_len: parsed
+                .max_description_length
+                .unwrap_or(defaults.max_description_len),
+        };
+        problems.into_result(options)
+    }
+}

@@ -1,0 +1,195 @@
+//! Reading an [`StkPushInput`] from JSON in the provider's own shape, with
+//! every type problem reported at once and amounts read from their exact
+//! decimal text (a JSON number `2.50` or a string `"2.50"`), never via `f64`.
+
+use std::collections::BTreeMap;
+
+use serde_json::value::RawValue;
+
+use super::input::{CustomerInput, OrderInput, PaymentDetailsInput, PaymentInput, StkPushInput};
+use crate::amount::{Amount, AmountError};
+use crate::error::{ProblemCode, Problems};
+
+type RawObject<'a> = BTreeMap<String, &'a RawValue>;
+
+/// Reads one JSON object level, reporting unknown keys.
+struct Level<'a> {
+    path: &'static str,
+    fields: RawObject<'a>,
+}
+
+impl<'a> Level<'a> {
+    fn parse(
+        problems: &mut Problems,
+        path: &'static str,
+        raw: Option<&'a RawValue>,
+    ) -> Option<Level<'a>> {
+        let raw = raw?;
+        if raw.get() == "null" {
+            return None;
+        }
+        match serde_json::from_str::<RawObject<'a>>(raw.get()) {
+            Ok(fields) => Some(Level { path, fields }),
+            Err(_) => {
+                problems.push(path, ProblemCode::InvalidType, "must be a JSON object");
+                None
+            }
+        }
+    }
+
+    fn field_path(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    fn take(&mut self, key: &str) -> Option<&'a RawValue> {
+        self.fields.remove(key)
+    }
+
+    fn string(&mut self, problems: &mut Problems, key: &str) -> Option<String> {
+        let raw = self.take(key)?;
+        if raw.get() == "null" {
+            return None;
+        }
+        match serde_json::from_str::<String>(raw.get()) {
+            Ok(s) => Some(s),
+            Err(_) => {
+                problems.push(
+                    &self.field_path(key),
+                    ProblemCode::InvalidType,
+                    "must be a string",
+                );
+                None
+            }
+        }
+    }
+
+    fn amount(&mut self, problems: &mut Problems, key: &str) -> Option<Amount> {
+        let raw = self.take(key)?;
+        let text = raw.get();
+        if text == "null" {
+            return None;
+        }
+        let field = self.field_path(key);
+        let decimal = if text.starts_with('"') {
+            match serde_json::from_str::<String>(text) {
+                Ok(s) => s,
+                Err(_) => return None,
+            }
+        } else if text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+            text.to_owned()
+        } else {
+            problems.push(
+                &field,
+                ProblemCode::InvalidType,
+                "must be a number or a decimal string",
+            );
+            return None;
+        };
+        match Amount::parse(&decimal) {
+            Ok(a) => Some(a),
+            Err(e) => {
+                let code = match e {
+                    AmountError::Negative => ProblemCode::AmountNotPositive,
+                    AmountError::TooPrecise => ProblemCode::AmountTooPrecise,
+                    AmountError::Overflow => ProblemCode::AmountTooLarge,
+                    AmountError::Invalid => ProblemCode::InvalidAmount,
+                };
+                problems.push(&field, code, e.to_string());
+                None
+            }
+        }
+    }
+
+    /// Reports every key that was not taken.
+    fn finish(self, problems: &mut Problems) {
+        for key in self.fields.keys() {
+            problems.push(
+                &self.field_path(key),
+                ProblemCode::UnknownField,
+                "is not a field of this request (check the spelling)",
+            );
+        }
+    }
+}
+
+/// Reads JSON into an input, recording every type problem in `problems`.
+pub(crate) fn read(json: &[u8], problems: &mut Problems) -> StkPushInput {
+    let mut input = StkPushInput::default();
+    let top: RawObject<'_> = match serde_json::from_slice(json) {
+        Ok(map) => map,
+        Err(e) => {
+            let (code, msg) = if e.is_data() {
+                (ProblemCode::InvalidType, "must be a JSON object".to_owned())
+            } else {
+                (
+                    ProblemCode::InvalidJson,
+                    format!(
+                        "is not valid JSON (line {}, column {})",
+                        e.line(),
+                        e.column()
+                    ),
+                )
+            };
+            problems.push("request", code, msg);
+            return input;
+        }
+    };
+    let mut top = Level {
+        path: "",
+        fields: top,
+    };
+
+    let order_raw = top.take("order");
+    if let Some(mut o) = Level::parse(problems, "order", order_raw) {
+        input.order = OrderInput {
+            order_reference: o.string(problems, "orderReference").unwrap_or_default(),
+            order_amount: o.amount(problems, "orderAmount"),
+            order_currency: o.string(problems, "orderCurrency").unwrap_or_default(),
+            source: o.string(problems, "source"),
+            country_code: o.string(problems, "countryCode").unwrap_or_default(),
+            description: o.string(problems, "description").unwrap_or_default(),
+        };
+        o.finish(problems);
+    }
+
+    let customer_raw = top.take("customer");
+    if let Some(mut c) = Level::parse(problems, "customer", customer_raw) {
+        input.customer = CustomerInput {
+            name: c.string(problems, "name").unwrap_or_default(),
+            email: c.string(problems, "email").unwrap_or_default(),
+            phone_number: c.string(problems, "phoneNumber").unwrap_or_default(),
+            identity_number: c.string(problems, "identityNumber").unwrap_or_default(),
+            first_address: c.string(problems, "firstAddress"),
+            second_address: c.string(problems, "secondAddress"),
+        };
+        c.finish(problems);
+    }
+
+    let payment_raw = top.take("payment");
+    if let Some(mut p) = Level::parse(problems, "payment", payment_raw) {
+        input.payment = PaymentInput {
+            payment_reference: p.string(problems, "paymentReference").unwrap_or_default(),
+            payment_currency: p.string(problems, "paymentCurrency").unwrap_or_default(),
+            channel: p.string(problems, "channel"),
+            service: p.string(problems, "service"),
+            provider: p.string(problems, "provider"),
+            callback_url: p.string(problems, "callbackUrl").unwrap_or_default(),
+            details: PaymentDetailsInput::default(),
+        };
+        let details_raw = p.take("details");
+        if let Some(mut d) = Level::parse(problems, "payment.details", details_raw) {
+            input.payment.details = PaymentDetailsInput {
+                msisdn: d.string(problems, "msisdn").unwrap_or_default(),
+                payment_amount: d.amount(problems, "paymentAmount"),
+            };
+            d.finish(problems);
+        }
+        p.finish(problems);
+    }
+    top.finish(problems);
+    input
+}
