@@ -184,9 +184,15 @@ impl Problems {
         self.list.push(Problem::new(field, code, message));
     }
 
-    /// Whether a problem was already recorded for `field`.
+    /// Whether a problem was already recorded for `field` or for an object
+    /// containing it (so a wrong-typed `payment.details` does not also report
+    /// every field inside it as missing).
     pub(crate) fn has(&self, field: &str) -> bool {
-        self.list.iter().any(|p| p.field == field)
+        self.list.iter().any(|p| {
+            field
+                .strip_prefix(p.field.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        })
     }
 
     pub(crate) fn is_empty(&self) -> bool {

@@ -117,7 +117,9 @@ impl<'a> Level<'a> {
 }
 
 /// Reads JSON into an input, recording every type problem in `problems`.
-pub(crate) fn read(json: &[u8], problems: &mut Problems) -> StkPushInput {
+/// Returns `None` when the document as a whole is unusable (not JSON, not an
+/// object): there is nothing field by field to report then.
+pub(crate) fn read(json: &[u8], problems: &mut Problems) -> Option<StkPushInput> {
     let mut input = StkPushInput::default();
     let top: RawObject<'_> = match serde_json::from_slice(json) {
         Ok(map) => map,
@@ -135,7 +137,7 @@ pub(crate) fn read(json: &[u8], problems: &mut Problems) -> StkPushInput {
                 )
             };
             problems.push("request", code, msg);
-            return input;
+            return None;
         }
     };
     let mut top = Level {
@@ -191,5 +193,5 @@ pub(crate) fn read(json: &[u8], problems: &mut Problems) -> StkPushInput {
         p.finish(problems);
     }
     top.finish(problems);
-    input
+    Some(input)
 }

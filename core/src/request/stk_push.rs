@@ -44,7 +44,9 @@ impl StkPush {
     /// problems are reported together.
     pub fn from_json(json: &[u8], options: &RequestOptions) -> Result<StkPush, ValidationError> {
         let mut problems = Problems::default();
-        let input = json_input::read(json, &mut problems);
+        let Some(input) = json_input::read(json, &mut problems) else {
+            return Err(problems.into_error());
+        };
         Ok(Self::from_validated(
             validate(&input, options, problems)?,
             options,

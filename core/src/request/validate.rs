@@ -51,8 +51,9 @@ pub(crate) fn validate(
     let customer = &input.customer;
     let payment = &input.payment;
 
-    // The country decides currency, phone numbers and the default maximum, so read it first.
-    let country = country(p, &order.country_code);
+    // The country decides currency, phone numbers and the default maximum, so
+    // it is read first; its own problems are reported in the page's order below.
+    let country = Country::from_code(&order.country_code);
     let max_amount = options
         .max_amount
         .or_else(|| country.map(Country::default_max_amount));
@@ -72,6 +73,7 @@ pub(crate) fn validate(
     );
     currency(p, "order.orderCurrency", &order.order_currency, country);
     let source = defaulted(p, "order.source", order.source.as_deref(), "APICHECKOUT");
+    country_code(p, &order.country_code);
     text::description(
         p,
         "order.description",
@@ -184,18 +186,17 @@ pub(crate) fn validate(
     }
 }
 
-fn country(p: &mut Problems, code: &str) -> Option<Country> {
+fn country_code(p: &mut Problems, code: &str) {
     let field = "order.countryCode";
-    let code = text::required(p, field, code, MAX_TEXT)?;
-    let country = Country::from_code(code);
-    if country.is_none() {
+    if let Some(code) = text::required(p, field, code, MAX_TEXT)
+        && Country::from_code(code).is_none()
+    {
         p.push(
             field,
             ProblemCode::UnsupportedCountry,
             "must be one of KE, UG, TZ, RW, SS, DRC (upper case)",
         );
     }
-    country
 }
 
 /// Checks a currency against the country.
