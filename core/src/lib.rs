@@ -100,3 +100,8 @@ pub use request::input::{
 pub use request::stk_push::{STK_PUSH_PATH, SignedStkPush, StkPush};
 pub use signing::{Signature, Signer, Verifier};
 pub use token::AccessToken;
+
+/// The repository README's Rust snippets, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

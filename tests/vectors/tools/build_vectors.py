@@ -10,6 +10,7 @@ agree with these files byte for byte.
 Run: python3 tests/vectors/tools/build_vectors.py   (or `make vectors`)
 """
 
+import argparse
 import base64
 import copy
 import json
@@ -450,11 +451,14 @@ def signature_cases():
     return cases
 
 
+OUT = VECTORS
+
+
 def write(name: str, operation: str, description: str, cases: list):
     doc = {"operation": operation, "description": description, "cases": cases}
     text = json.dumps(doc, indent=2, ensure_ascii=False, default=decimal_default) + "\n"
     text = re.sub(r'"@@num:([^@]*)@@"', r"\1", text)
-    (VECTORS / name).write_text(text, encoding="utf-8")
+    (OUT / name).write_text(text, encoding="utf-8")
     print(f"wrote {name}: {len(cases)} cases")
 
 
@@ -473,6 +477,10 @@ def decimal_default(value):
 
 
 def main():
+    global OUT
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=pathlib.Path, default=VECTORS, help="folder to write to")
+    OUT = parser.parse_args().out
     write(
         "stk_push.json",
         "stk_push",

@@ -1,0 +1,46 @@
+# The two commands of the README's quick start: `make demo` and `make test`.
+# Both install what they need (scripts/setup.sh) and are safe to re-run.
+
+CARGO ?= cargo
+SHELL := /bin/bash
+
+.PHONY: all demo test setup fmt-check clippy test-rust vectors vectors-check bench clean
+
+all: test
+
+setup:
+	@scripts/setup.sh
+
+demo: setup
+	@scripts/demo.sh
+
+test: setup fmt-check clippy test-rust vectors-check
+	@echo "make test: all checks passed"
+
+fmt-check:
+	$(CARGO) fmt --all -- --check
+
+clippy:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+# Unit, integration (conformance vectors + OpenSSL oracle) and doc tests.
+test-rust:
+	$(CARGO) test --workspace
+
+# Regenerate the vectors into a scratch folder and require no difference:
+# the committed files are exactly what the independent oracle produces.
+vectors-check:
+	@tmp=$$(mktemp -d) && python3 tests/vectors/tools/build_vectors.py --out "$$tmp" >/dev/null \
+	  && diff -r -x tools -x README.md "$$tmp" tests/vectors >/dev/null \
+	  && echo "vectors: up to date with tests/vectors/tools/build_vectors.py" \
+	  || { echo "vectors: tests/vectors differ from the oracle's output; run make vectors" >&2; rm -rf "$$tmp"; exit 1; }; rm -rf "$$tmp"
+
+vectors:
+	python3 tests/vectors/tools/build_vectors.py
+
+# Criterion benchmarks beside `openssl speed rsa2048`, in one run (docs/benchmarks.md).
+bench:
+	scripts/bench-core.sh
+
+clean:
+	$(CARGO) clean

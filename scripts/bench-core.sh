@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Signing benchmarks of the Rust core next to OpenSSL, in one run on one machine.
+# Prints signatures per second for each; docs/benchmarks.md records a run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "== $(openssl version)"
+echo "== openssl speed -seconds 5 rsa2048 (single process)"
+openssl speed -seconds 5 rsa2048 2>/dev/null | grep -E '^(rsa 2048|                  sign)' || true
+
+echo "== cargo bench -p jenga-stk --bench signing"
+cargo bench -q -p jenga-stk --bench signing -- --warm-up-time 2 --measurement-time 8 2>&1 \
+  | grep -E '^[a-z_0-9]+ +time:|^[a-z_0-9]+$|time:' || true
+
+echo "== openssl speed again, to bracket the run"
+openssl speed -seconds 5 rsa2048 2>/dev/null | grep -E '^rsa 2048' || true
