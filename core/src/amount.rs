@@ -174,6 +174,13 @@ impl From<u32> for Amount {
     }
 }
 
+/// Serialized as its shortest exact decimal text (`"2.5"`), never a float.
+impl serde::Serialize for Amount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// The shortest exact text: `2`, `2.5`, `2.05`.
 impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

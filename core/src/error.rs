@@ -7,7 +7,9 @@
 //!   public key that cannot be used) and [`SignatureError`] (a signature that
 //!   is malformed or does not verify);
 //! * **the peer** (the provider, or whoever sent a callback) sent something
-//!   invalid: added by the response and callback parsers.
+//!   invalid: [`ParseError`] (not JSON, too large, a missing or malformed
+//!   part, with its JSON path) and [`AuthError`] (a callback or IPN that
+//!   fails authentication).
 //!
 //! Codes are `snake_case` strings that never change once published; bindings
 //! and the conformance vectors in `tests/vectors/` compare codes, never
@@ -122,6 +124,8 @@ problem_codes! {
     InvalidOption => "invalid_option",
     /// An access token that is empty or not visible ASCII.
     InvalidToken => "invalid_token",
+    /// A secret shorter than required.
+    SecretTooShort => "secret_too_short",
 }
 
 impl fmt::Display for ProblemCode {
@@ -321,6 +325,139 @@ impl fmt::Display for SignatureError {
 
 impl std::error::Error for SignatureError {}
 
+/// What the peer (the provider, or whoever posted a callback) sent that
+/// cannot be used. The message describes the problem, never the content of
+/// secrets; `field` is the JSON path at fault when there is one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    kind: ParseErrorKind,
+    field: Option<String>,
+    detail: String,
+}
+
+/// The kind of a [`ParseError`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ParseErrorKind {
+    /// The body is larger than the configured limit; it was not parsed.
+    BodyTooLarge,
+    /// The JSON nests deeper than the configured limit; it was not parsed.
+    TooDeep,
+    /// The body is not JSON (for example an HTML error page from a gateway).
+    NotJson,
+    /// A required part is missing.
+    MissingField,
+    /// A part has the wrong type or an impossible value.
+    InvalidField,
+}
+
+impl ParseErrorKind {
+    /// The stable machine code.
+    pub fn code(self) -> &'static str {
+        match self {
+            ParseErrorKind::BodyTooLarge => "body_too_large",
+            ParseErrorKind::TooDeep => "json_too_deep",
+            ParseErrorKind::NotJson => "not_json",
+            ParseErrorKind::MissingField => "missing_field",
+            ParseErrorKind::InvalidField => "invalid_field",
+        }
+    }
+}
+
+impl ParseError {
+    pub(crate) fn new(
+        kind: ParseErrorKind,
+        field: Option<String>,
+        detail: impl Into<String>,
+    ) -> Self {
+        ParseError {
+            kind,
+            field,
+            detail: detail.into(),
+        }
+    }
+
+    /// What kind of problem.
+    pub fn kind(&self) -> ParseErrorKind {
+        self.kind
+    }
+
+    /// The stable machine code.
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+
+    /// The JSON path at fault (`data.Body.stkCallback.ResultCode`), if any.
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+
+    /// The description without the field.
+    pub(crate) fn detail(&self) -> &str {
+        &self.detail
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.field {
+            Some(field) => write!(f, "{field}: {}", self.detail),
+            None => f.write_str(&self.detail),
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// A callback or IPN that cannot be authenticated: treat it as forged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// The callback URL carries no token (or no references).
+    CallbackTokenMissing,
+    /// The callback URL's token does not match its references.
+    CallbackTokenInvalid,
+    /// The callback body is about another payment than its URL.
+    CallbackReferenceMismatch,
+    /// The IPN has no `Authorization: Basic` header.
+    IpnAuthMissing,
+    /// The IPN's Basic credentials are malformed or wrong.
+    IpnAuthInvalid,
+}
+
+impl AuthError {
+    /// The stable machine code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AuthError::CallbackTokenMissing => "callback_token_missing",
+            AuthError::CallbackTokenInvalid => "callback_token_invalid",
+            AuthError::CallbackReferenceMismatch => "callback_reference_mismatch",
+            AuthError::IpnAuthMissing => "ipn_auth_missing",
+            AuthError::IpnAuthInvalid => "ipn_auth_invalid",
+        }
+    }
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AuthError::CallbackTokenMissing => {
+                "the callback URL has no token; it was not made by callback_url()"
+            }
+            AuthError::CallbackTokenInvalid => {
+                "the callback URL's token is wrong: the callback is forged or the secret changed"
+            }
+            AuthError::CallbackReferenceMismatch => {
+                "the callback's transactionReference is not the payment reference its URL was made for"
+            }
+            AuthError::IpnAuthMissing => "the IPN has no `Authorization: Basic` header",
+            AuthError::IpnAuthInvalid => "the IPN's Basic credentials are malformed or wrong",
+        })
+    }
+}
+
+impl std::error::Error for AuthError {}
+
 /// Any error of this crate: one type to match on, with a stable [`code`](Error::code).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -331,6 +468,12 @@ pub enum Error {
     Key(KeyError),
     /// A signature is malformed or does not verify.
     Signature(SignatureError),
+    /// The peer sent something unusable.
+    Parse(ParseError),
+    /// A callback or IPN failed authentication.
+    Auth(AuthError),
+    /// The provider refused a request (see the rejection's action).
+    Rejected(crate::response::Rejection),
 }
 
 impl Error {
@@ -340,6 +483,9 @@ impl Error {
             Error::Validation(_) => ValidationError::CODE,
             Error::Key(e) => e.code(),
             Error::Signature(e) => e.code(),
+            Error::Parse(e) => e.code(),
+            Error::Auth(e) => e.code(),
+            Error::Rejected(_) => "provider_rejected",
         }
     }
 
@@ -347,7 +493,8 @@ impl Error {
     pub fn field(&self) -> Option<&str> {
         match self {
             Error::Validation(e) => e.problems().first().map(|p| p.field.as_str()),
-            Error::Key(_) | Error::Signature(_) => None,
+            Error::Parse(e) => e.field(),
+            Error::Key(_) | Error::Signature(_) | Error::Auth(_) | Error::Rejected(_) => None,
         }
     }
 
@@ -355,7 +502,7 @@ impl Error {
     pub fn problems(&self) -> &[Problem] {
         match self {
             Error::Validation(e) => e.problems(),
-            Error::Key(_) | Error::Signature(_) => &[],
+            _ => &[],
         }
     }
 }
@@ -366,6 +513,9 @@ impl fmt::Display for Error {
             Error::Validation(e) => e.fmt(f),
             Error::Key(e) => e.fmt(f),
             Error::Signature(e) => e.fmt(f),
+            Error::Parse(e) => e.fmt(f),
+            Error::Auth(e) => e.fmt(f),
+            Error::Rejected(r) => r.fmt(f),
         }
     }
 }
@@ -376,6 +526,9 @@ impl std::error::Error for Error {
             Error::Validation(e) => Some(e),
             Error::Key(e) => Some(e),
             Error::Signature(e) => Some(e),
+            Error::Parse(e) => Some(e),
+            Error::Auth(e) => Some(e),
+            Error::Rejected(_) => None,
         }
     }
 }
@@ -395,5 +548,17 @@ impl From<KeyError> for Error {
 impl From<SignatureError> for Error {
     fn from(e: SignatureError) -> Self {
         Error::Signature(e)
+    }
+}
+
+impl From<ParseError> for Error {
+    fn from(e: ParseError) -> Self {
+        Error::Parse(e)
+    }
+}
+
+impl From<AuthError> for Error {
+    fn from(e: AuthError) -> Self {
+        Error::Auth(e)
     }
 }

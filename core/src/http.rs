@@ -102,7 +102,9 @@ const SECRET_HEADERS: [&str; 2] = ["authorization", "api-key"];
 
 /// A complete HTTP request as a plain value: send it with any client.
 ///
-/// `Debug` redacts the `Authorization` and `Api-Key` header values.
+/// `Debug` and [`to_redacted_string`](Self::to_redacted_string) redact the
+/// `Authorization` and `Api-Key` header values, and the body of requests
+/// that carry a secret (the token request's `consumerSecret`).
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
     /// The method.
@@ -113,6 +115,7 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
     /// The body bytes (empty for `GET`).
     pub body: Vec<u8>,
+    secret_body: bool,
 }
 
 impl HttpRequest {
@@ -127,6 +130,26 @@ impl HttpRequest {
             url,
             headers,
             body,
+            secret_body: false,
+        }
+    }
+
+    /// Marks the body as secret: `Debug` and logs show only its length.
+    pub(crate) fn with_secret_body(mut self) -> Self {
+        self.secret_body = true;
+        self
+    }
+
+    /// Whether the body holds a secret and must not be logged.
+    pub fn body_is_secret(&self) -> bool {
+        self.secret_body
+    }
+
+    fn printable_body(&self) -> String {
+        if self.secret_body {
+            format!("<redacted: {} bytes>", self.body.len())
+        } else {
+            String::from_utf8_lossy(&self.body).into_owned()
         }
     }
 
@@ -145,7 +168,7 @@ impl HttpRequest {
             out.push_str(&format!("{name}: {}\n", redact(name, value)));
         }
         out.push('\n');
-        out.push_str(&String::from_utf8_lossy(&self.body));
+        out.push_str(&self.printable_body());
         out
     }
 }
@@ -169,7 +192,7 @@ impl fmt::Debug for HttpRequest {
             .field("method", &self.method)
             .field("url", &self.url)
             .field("headers", &headers)
-            .field("body", &String::from_utf8_lossy(&self.body))
+            .field("body", &self.printable_body())
             .finish()
     }
 }

@@ -47,8 +47,53 @@ impl<'a> ObjectWriter<'a> {
         inner.close();
     }
 
+    /// `"key":[…]` with the elements written by `f`.
+    pub(crate) fn array(&mut self, key: &str, f: impl FnOnce(&mut ArrayWriter<'_>)) {
+        self.key(key);
+        self.out.push(b'[');
+        let mut inner = ArrayWriter {
+            out: self.out,
+            first: true,
+        };
+        f(&mut inner);
+        self.out.push(b']');
+    }
+
+    /// `"key":<digits>` when `value` is a JSON-safe integer (ASCII digits, no
+    /// leading zero), otherwise `"key":"value"`: M-Pesa writes phone numbers
+    /// and dates as numbers, which a leading zero would make invalid JSON.
+    pub(crate) fn number_or_string(&mut self, key: &str, value: &str) {
+        let safe = !value.is_empty()
+            && value.bytes().all(|b| b.is_ascii_digit())
+            && (value == "0" || !value.starts_with('0'));
+        if safe {
+            self.raw(key, value);
+        } else {
+            self.string(key, value);
+        }
+    }
+
     pub(crate) fn close(self) {
         self.out.push(b'}');
+    }
+}
+
+/// Writes the elements of a JSON array.
+pub(crate) struct ArrayWriter<'a> {
+    out: &'a mut Vec<u8>,
+    first: bool,
+}
+
+impl ArrayWriter<'_> {
+    /// An object element written by `f`.
+    pub(crate) fn object(&mut self, f: impl FnOnce(&mut ObjectWriter<'_>)) {
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        let mut inner = ObjectWriter::new(self.out);
+        f(&mut inner);
+        inner.close();
     }
 }
 

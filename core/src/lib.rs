@@ -75,31 +75,66 @@
 //!   errors list every [`Problem`] with its field path.
 
 mod amount;
+mod callback;
+mod callback_url;
 mod country;
 mod error;
 mod http;
+mod ipn;
+mod json;
 mod json_writer;
 mod keys;
 mod options;
 mod phone;
+mod reconcile;
 mod request;
+mod response;
 mod signing;
+mod status;
 mod text;
+mod time;
 mod token;
 mod url;
 
 pub use amount::{Amount, AmountError};
+pub use callback::{
+    CallbackFailure, CallbackOutcome, CallbackPayment, FailureReason, StkCallback, parse_callback,
+};
+pub use callback_url::{CallbackRefs, CallbackUrls, MIN_CALLBACK_SECRET_BYTES};
 pub use country::Country;
-pub use error::{Error, KeyError, Problem, ProblemCode, SignatureError, ValidationError};
+pub use error::{
+    AuthError, Error, KeyError, ParseError, ParseErrorKind, Problem, ProblemCode, SignatureError,
+    ValidationError,
+};
 pub use http::{Environment, HttpRequest, Method};
+pub use ipn::{
+    Ipn, IpnAuth, IpnBank, IpnCustomer, IpnStatus, IpnTransaction, PaymentMode, parse_ipn,
+};
+pub use json::Limits;
 pub use keys::{MAX_KEY_BITS, MIN_KEY_BITS};
 pub use options::{AmountDecimals, AmountEncoding, AmountStyle, PhoneFormat, RequestOptions};
+pub use reconcile::{
+    Conflict, ConflictKind, Evidence, EvidenceSource, Expected, PaymentState, Reconciliation,
+    reconcile,
+};
 pub use request::input::{
     CustomerInput, OrderInput, PaymentDetailsInput, PaymentInput, StkPushInput,
 };
 pub use request::stk_push::{STK_PUSH_PATH, SignedStkPush, StkPush};
+pub use response::{
+    InitAccepted, InitResponse, NextAction, Rejection, RejectionKind, SIGNATURE_HINT,
+    classify_init_response, is_retryable_status,
+};
 pub use signing::{Signature, Signer, Verifier};
-pub use token::AccessToken;
+pub use status::{
+    Invoice, InvoiceState, Order, OrderState, OrderStatus, STATUS_PATH_PREFIX, StatusResponse,
+    StatusSignature, order_status_request, parse_status_response,
+};
+pub use time::{DateTime, EAT_OFFSET_MINUTES};
+pub use token::{
+    AccessToken, Credentials, DEFAULT_TOKEN_LIFETIME, TOKEN_PATH, Token, TokenAction,
+    TokenResponse, TokenState, parse_token_response,
+};
 
 /// The repository README's Rust snippets, compiled and run as doctests.
 #[cfg(doctest)]

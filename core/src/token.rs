@@ -1,11 +1,32 @@
-//! Access tokens: the bearer token sent with every API call, kept out of
-//! logs (`Debug` is redacted) and zeroized when dropped.
+//! Merchant authentication: the token request, the token response, and a
+//! small state holder that says, for a given `now`, "use this token" or
+//! "refresh first, here is the request".
+//!
+//! The provider's `issuedAt` and `expiresIn` are **timestamps**, not seconds
+//! (treating `expiresIn` as seconds is the most common token bug in public
+//! SDKs). The token's lifetime is taken as `expiresIn - issuedAt` and counted
+//! from the moment the response was received (the caller's `now`), so a skewed
+//! local clock cannot make a token look valid for hours or already expired.
 
 use std::fmt;
+use std::time::Duration;
 
+use serde::Deserialize;
 use zeroize::Zeroizing;
 
-use crate::error::{ProblemCode, Problems, ValidationError};
+use crate::error::{ParseError, ParseErrorKind, ProblemCode, Problems, ValidationError};
+use crate::http::{Environment, HttpRequest, Method};
+use crate::json::{self, Limits};
+use crate::json_writer::ObjectWriter;
+use crate::response::{Rejection, classify_failure};
+use crate::time::DateTime;
+
+/// The merchant authentication endpoint.
+pub const TOKEN_PATH: &str = "/authentication/api/v3/authenticate/merchant";
+
+/// Tokens live 15 minutes (provider documentation); used when a response
+/// carries no usable lifetime.
+pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(15 * 60);
 
 /// A bearer access token.
 #[derive(Clone, PartialEq, Eq)]
@@ -40,6 +61,318 @@ impl fmt::Debug for AccessToken {
     }
 }
 
+/// The merchant's API credentials, from the provider's portal.
+/// `Debug` shows the merchant code only; secrets are zeroized on drop.
+#[derive(Clone)]
+pub struct Credentials {
+    api_key: Zeroizing<String>,
+    merchant_code: String,
+    consumer_secret: Zeroizing<String>,
+}
+
+impl Credentials {
+    /// Checks that each value is non-empty visible ASCII (they go into a
+    /// header and a JSON body), reporting every problem at once.
+    pub fn new(
+        api_key: impl Into<String>,
+        merchant_code: impl Into<String>,
+        consumer_secret: impl Into<String>,
+    ) -> Result<Credentials, ValidationError> {
+        let creds = Credentials {
+            api_key: Zeroizing::new(api_key.into()),
+            merchant_code: merchant_code.into(),
+            consumer_secret: Zeroizing::new(consumer_secret.into()),
+        };
+        let mut problems = Problems::default();
+        for (field, value) in [
+            ("credentials.apiKey", creds.api_key.as_str()),
+            ("credentials.merchantCode", creds.merchant_code.as_str()),
+            ("credentials.consumerSecret", creds.consumer_secret.as_str()),
+        ] {
+            if value.is_empty() {
+                problems.push(field, ProblemCode::Required, "is required");
+            } else if !value.bytes().all(|b| b.is_ascii_graphic()) {
+                problems.push(
+                    field,
+                    ProblemCode::ControlCharacter,
+                    "must be visible ASCII without spaces or control characters",
+                );
+            }
+        }
+        problems.into_result(creds)
+    }
+
+    /// The merchant code (not secret).
+    pub fn merchant_code(&self) -> &str {
+        &self.merchant_code
+    }
+
+    /// The token request: `POST {base}/authentication/api/v3/authenticate/merchant`
+    /// with the `Api-Key` header and `{"merchantCode","consumerSecret"}`.
+    pub fn token_request(&self, environment: &Environment) -> HttpRequest {
+        let mut body = Vec::with_capacity(96);
+        let mut w = ObjectWriter::new(&mut body);
+        w.string("merchantCode", &self.merchant_code);
+        w.string("consumerSecret", &self.consumer_secret);
+        w.close();
+        HttpRequest::new(
+            Method::Post,
+            environment.url(TOKEN_PATH),
+            vec![
+                ("Content-Type".to_owned(), "application/json".to_owned()),
+                ("Api-Key".to_owned(), self.api_key.to_string()),
+            ],
+            body,
+        )
+        .with_secret_body()
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("merchant_code", &self.merchant_code)
+            .field("api_key", &"<redacted>")
+            .field("consumer_secret", &"<redacted>")
+            .finish()
+    }
+}
+
+/// A token obtained from the provider, with the instant it stops being usable
+/// on the caller's clock.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token {
+    access_token: AccessToken,
+    refresh_token: Option<Zeroizing<String>>,
+    token_type: String,
+    issued_at: Option<DateTime>,
+    provider_expires_at: Option<DateTime>,
+    received_at: DateTime,
+    expires_at: DateTime,
+}
+
+impl Token {
+    /// The bearer token.
+    pub fn access_token(&self) -> &AccessToken {
+        &self.access_token
+    }
+    /// The refresh token, if the provider sent one (no refresh endpoint is documented).
+    pub fn refresh_token(&self) -> Option<&str> {
+        self.refresh_token.as_deref().map(String::as_str)
+    }
+    /// `tokenType`, normally `Bearer`.
+    pub fn token_type(&self) -> &str {
+        &self.token_type
+    }
+    /// `issuedAt` as the provider wrote it.
+    pub fn issued_at(&self) -> Option<DateTime> {
+        self.issued_at
+    }
+    /// `expiresIn` as the provider wrote it (a timestamp).
+    pub fn provider_expires_at(&self) -> Option<DateTime> {
+        self.provider_expires_at
+    }
+    /// When the response was received, on the caller's clock.
+    pub fn received_at(&self) -> DateTime {
+        self.received_at
+    }
+    /// When the token expires on the caller's clock: `received_at` plus the
+    /// provider's stated lifetime.
+    pub fn expires_at(&self) -> DateTime {
+        self.expires_at
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Token")
+            .field("access_token", &self.access_token)
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("token_type", &self.token_type)
+            .field("issued_at", &self.issued_at)
+            .field("provider_expires_at", &self.provider_expires_at)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenBody {
+    access_token: String,
+    #[serde(default)]
+    refresh_token: Option<String>,
+    #[serde(default)]
+    expires_in: Option<String>,
+    #[serde(default)]
+    issued_at: Option<String>,
+    #[serde(default)]
+    token_type: Option<String>,
+}
+
+/// The outcome of a token request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenResponse {
+    /// A token to use.
+    Token(Token),
+    /// The provider refused (bad credentials: 401), with what to do next.
+    Rejected(Rejection),
+}
+
+/// Parses the token response received at `now`.
+///
+/// `expiresIn` and `issuedAt` must be timestamps; a token whose stated
+/// lifetime is missing, negative or above a day is given the documented 15
+/// minutes instead, so a malformed response cannot make a token live forever.
+pub fn parse_token_response(
+    status: u16,
+    body: &[u8],
+    now: DateTime,
+    limits: &Limits,
+) -> Result<TokenResponse, ParseError> {
+    if !(200..300).contains(&status) {
+        return classify_failure(status, body, limits).map(TokenResponse::Rejected);
+    }
+    let parsed: TokenBody = json::parse(body, limits)?;
+    let access_token = AccessToken::new(parsed.access_token).map_err(|_| {
+        ParseError::new(
+            ParseErrorKind::InvalidField,
+            Some("accessToken".into()),
+            "must be non-empty visible ASCII",
+        )
+    })?;
+    let stamp = |field: &str, value: Option<String>| -> Result<Option<DateTime>, ParseError> {
+        match value {
+            None => Ok(None),
+            Some(text) => DateTime::parse_rfc3339(&text).map(Some).ok_or_else(|| {
+                ParseError::new(
+                    ParseErrorKind::InvalidField,
+                    Some(field.to_owned()),
+                    "must be a timestamp like 2021-07-13T07:03:02Z (not a number of seconds)",
+                )
+            }),
+        }
+    };
+    let issued_at = stamp("issuedAt", parsed.issued_at)?;
+    let provider_expires_at = stamp("expiresIn", parsed.expires_in)?;
+    let lifetime = match (issued_at, provider_expires_at) {
+        (Some(i), Some(e)) => {
+            let ms = e.unix_millis().saturating_sub(i.unix_millis());
+            if (1..=86_400_000).contains(&ms) {
+                Duration::from_millis(ms.unsigned_abs())
+            } else {
+                DEFAULT_TOKEN_LIFETIME
+            }
+        }
+        _ => DEFAULT_TOKEN_LIFETIME,
+    };
+    Ok(TokenResponse::Token(Token {
+        access_token,
+        refresh_token: parsed.refresh_token.map(Zeroizing::new),
+        token_type: parsed.token_type.unwrap_or_else(|| "Bearer".to_owned()),
+        issued_at,
+        provider_expires_at,
+        received_at: now,
+        expires_at: now.plus(lifetime),
+    }))
+}
+
+/// What to do before the next API call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenAction {
+    /// Use this token.
+    Use(AccessToken),
+    /// Send this token request first, then pass the response to
+    /// [`TokenState::on_response`].
+    Refresh(HttpRequest),
+}
+
+/// Holds the current token and decides when to refresh it.
+///
+/// ```
+/// use jenga_stk::{Credentials, DateTime, Environment, Limits, TokenAction, TokenState};
+///
+/// let creds = Credentials::new("api-key", "4445776666", "consumer-secret")?;
+/// let mut state = TokenState::new(Environment::Uat, creds);
+/// let now = DateTime::from_unix_millis(1_700_000_000_000);
+/// let TokenAction::Refresh(request) = state.next_action(now) else { unreachable!() };
+/// assert!(request.url.ends_with("/authentication/api/v3/authenticate/merchant"));
+/// // … send `request`, then:
+/// let body = br#"{"accessToken":"eyJ.a.b","expiresIn":"2023-11-14T22:28:20Z","issuedAt":"2023-11-14T22:13:20Z","tokenType":"Bearer"}"#;
+/// state.on_response(200, body, now, &Limits::default())?;
+/// assert!(matches!(state.next_action(now), TokenAction::Use(_)));
+/// # Ok::<(), jenga_stk::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct TokenState {
+    environment: Environment,
+    credentials: Credentials,
+    margin: Duration,
+    current: Option<Token>,
+}
+
+impl TokenState {
+    /// The default refresh margin: a token is refreshed 60 s before it expires.
+    pub const DEFAULT_MARGIN: Duration = Duration::from_secs(60);
+
+    /// A state with no token yet and the default margin.
+    pub fn new(environment: Environment, credentials: Credentials) -> TokenState {
+        TokenState {
+            environment,
+            credentials,
+            margin: Self::DEFAULT_MARGIN,
+            current: None,
+        }
+    }
+
+    /// Refreshes `margin` before expiry instead of 60 s.
+    pub fn with_margin(mut self, margin: Duration) -> TokenState {
+        self.margin = margin;
+        self
+    }
+
+    /// The current token, if any (whether or not it is still fresh).
+    pub fn token(&self) -> Option<&Token> {
+        self.current.as_ref()
+    }
+
+    /// For `now`: use the current token, or refresh first.
+    pub fn next_action(&self, now: DateTime) -> TokenAction {
+        match &self.current {
+            Some(t) if now.unix_millis() < t.expires_at.minus(self.margin).unix_millis() => {
+                TokenAction::Use(t.access_token.clone())
+            }
+            _ => TokenAction::Refresh(self.credentials.token_request(&self.environment)),
+        }
+    }
+
+    /// Takes the token response (received at `now`). On success the new token
+    /// is kept; on a rejection the old token is dropped and the rejection returned.
+    pub fn on_response(
+        &mut self,
+        status: u16,
+        body: &[u8],
+        now: DateTime,
+        limits: &Limits,
+    ) -> Result<&Token, crate::Error> {
+        match parse_token_response(status, body, now, limits)? {
+            TokenResponse::Token(token) => Ok(self.current.insert(token)),
+            TokenResponse::Rejected(rejection) => {
+                self.current = None;
+                Err(crate::Error::Rejected(rejection))
+            }
+        }
+    }
+
+    /// Forgets the token, for example after an API call answered 401.
+    pub fn invalidate(&mut self) {
+        self.current = None;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,5 +385,28 @@ mod tests {
         let t = AccessToken::new("eyJhbGciOi.s3cr3t").unwrap();
         assert_eq!(format!("{t:?}"), "AccessToken(<redacted>)");
         assert_eq!(t.expose(), "eyJhbGciOi.s3cr3t");
+    }
+
+    #[test]
+    fn credentials_hide_secrets_and_build_the_request() {
+        let c = Credentials::new("k3y", "4445776666", "s3cr3t").unwrap();
+        let text = format!("{c:?}");
+        assert!(!text.contains("k3y") && !text.contains("s3cr3t"), "{text}");
+        let r = c.token_request(&Environment::Uat);
+        assert_eq!(
+            r.url,
+            "https://uat.finserve.africa/authentication/api/v3/authenticate/merchant"
+        );
+        assert_eq!(r.header("Api-Key"), Some("k3y"));
+        assert_eq!(
+            r.body,
+            br#"{"merchantCode":"4445776666","consumerSecret":"s3cr3t"}"#
+        );
+        assert!(!format!("{r:?}").contains("k3y"));
+        assert!(!format!("{r:?}").contains("s3cr3t"));
+        assert!(!r.to_redacted_string().contains("s3cr3t"));
+        assert!(r.body_is_secret());
+        let e = Credentials::new("", "m", "a b").unwrap_err();
+        assert_eq!(e.problems().len(), 2);
     }
 }

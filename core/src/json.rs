@@ -1,0 +1,231 @@
+//! Reading the peer's JSON safely: size and depth limits checked before
+//! parsing, errors that name the JSON path, and field helpers for what the
+//! provider sends loosely (codes as strings or numbers, exact amounts).
+
+use serde::Deserialize;
+use serde::de::{DeserializeOwned, Deserializer, Error as _};
+use serde_json::value::RawValue;
+
+use crate::amount::Amount;
+use crate::error::{ParseError, ParseErrorKind};
+
+/// Limits applied to every body received from the peer, before parsing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// The largest body accepted, in bytes (default 64 KiB).
+    pub max_body_bytes: usize,
+    /// The deepest nesting of arrays and objects accepted (default 32; the
+    /// provider's documents nest 6 deep, serde_json's own limit is 128).
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_bytes: 64 * 1024,
+            max_depth: 32,
+        }
+    }
+}
+
+/// Checks size and nesting in one pass over the bytes, allocating nothing.
+pub(crate) fn check_limits(body: &[u8], limits: &Limits) -> Result<(), ParseError> {
+    if body.len() > limits.max_body_bytes {
+        return Err(ParseError::new(
+            ParseErrorKind::BodyTooLarge,
+            None,
+            format!(
+                "the body is {} bytes; the limit is {} bytes",
+                body.len(),
+                limits.max_body_bytes
+            ),
+        ));
+    }
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in body {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limits.max_depth {
+                    return Err(ParseError::new(
+                        ParseErrorKind::TooDeep,
+                        None,
+                        format!("the JSON nests deeper than {} levels", limits.max_depth),
+                    ));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Parses `body` as `T` after checking the limits; errors name the JSON path.
+pub(crate) fn parse<T: DeserializeOwned>(body: &[u8], limits: &Limits) -> Result<T, ParseError> {
+    check_limits(body, limits)?;
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(path_error)?;
+    de.end().map_err(|e| {
+        ParseError::new(
+            ParseErrorKind::NotJson,
+            None,
+            format!("trailing data after the JSON: {e}"),
+        )
+    })?;
+    Ok(value)
+}
+
+fn path_error(e: serde_path_to_error::Error<serde_json::Error>) -> ParseError {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    let at_root = path.is_empty() || path == ".";
+    match inner.classify() {
+        serde_json::error::Category::Data => {
+            let message = inner.to_string();
+            if let Some(name) = message
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split('`').next())
+            {
+                let field = if at_root {
+                    name.to_owned()
+                } else {
+                    format!("{path}.{name}")
+                };
+                ParseError::new(ParseErrorKind::MissingField, Some(field), "is required")
+            } else if at_root {
+                ParseError::new(ParseErrorKind::InvalidField, None, strip_position(&message))
+            } else {
+                ParseError::new(
+                    ParseErrorKind::InvalidField,
+                    Some(path),
+                    strip_position(&message),
+                )
+            }
+        }
+        _ => ParseError::new(
+            ParseErrorKind::NotJson,
+            None,
+            format!(
+                "not JSON (line {}, column {})",
+                inner.line(),
+                inner.column()
+            ),
+        ),
+    }
+}
+
+/// serde_json appends " at line L column C"; the path already says where.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// A provider code that is sometimes a string (`"0"`) and sometimes a number (`400`).
+pub(crate) fn code<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let raw: Box<RawValue> = Deserialize::deserialize(d)?;
+    raw_code(raw.get()).map_err(D::Error::custom)
+}
+
+/// An optional code (string or number).
+pub(crate) fn opt_code<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let raw: Option<Box<RawValue>> = Option::deserialize(d)?;
+    match raw {
+        None => Ok(None),
+        Some(raw) => raw_code(raw.get()).map(Some).map_err(D::Error::custom),
+    }
+}
+
+fn raw_code(text: &str) -> Result<String, String> {
+    if text.starts_with('"') {
+        serde_json::from_str::<String>(text).map_err(|e| e.to_string())
+    } else if text.bytes().all(|b| b.is_ascii_digit() || b == b'-') && !text.is_empty() {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "expected a code as a string or an integer, got {text}"
+        ))
+    }
+}
+
+/// An exact amount from its JSON text: a number (`2`, `2.0`, `1500.50`) or a
+/// decimal string. Never read through `f64`.
+pub(crate) fn amount<'de, D: Deserializer<'de>>(d: D) -> Result<Amount, D::Error> {
+    let raw: Box<RawValue> = Deserialize::deserialize(d)?;
+    raw_amount(raw.get()).map_err(D::Error::custom)
+}
+
+/// An optional exact amount (`null` or absent is `None`).
+pub(crate) fn opt_amount<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Amount>, D::Error> {
+    let raw: Option<Box<RawValue>> = Option::deserialize(d)?;
+    match raw {
+        None => Ok(None),
+        Some(raw) => raw_amount(raw.get()).map(Some).map_err(D::Error::custom),
+    }
+}
+
+pub(crate) fn raw_amount(text: &str) -> Result<Amount, String> {
+    let decimal = if text.starts_with('"') {
+        serde_json::from_str::<String>(text).map_err(|e| e.to_string())?
+    } else {
+        text.to_owned()
+    };
+    Amount::parse(&decimal).map_err(|e| format!("{e}: {decimal}"))
+}
+
+/// A number or digit string kept as its exact text (phone numbers, dates).
+pub(crate) fn raw_digits(text: &str) -> Option<String> {
+    let digits = if text.starts_with('"') {
+        serde_json::from_str::<String>(text).ok()?
+    } else {
+        text.to_owned()
+    };
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_are_checked_before_parsing() {
+        let limits = Limits::default();
+        let big = vec![b' '; limits.max_body_bytes + 1];
+        assert_eq!(
+            check_limits(&big, &limits).unwrap_err().code(),
+            "body_too_large"
+        );
+        let deep = "[".repeat(33) + &"]".repeat(33);
+        assert_eq!(
+            check_limits(deep.as_bytes(), &limits).unwrap_err().code(),
+            "json_too_deep"
+        );
+        let ok = "[".repeat(32) + &"]".repeat(32);
+        assert!(check_limits(ok.as_bytes(), &limits).is_ok());
+        // Brackets inside strings do not count, escaped quotes do not end strings.
+        let text = format!("{{\"a\":\"{}\\\"{}\"}}", "[".repeat(100), "{".repeat(100));
+        assert!(check_limits(text.as_bytes(), &limits).is_ok());
+    }
+
+    #[test]
+    fn amounts_are_exact() {
+        assert_eq!(raw_amount("2").unwrap().hundredths(), 200);
+        assert_eq!(raw_amount("2.0").unwrap().hundredths(), 200);
+        assert_eq!(raw_amount("\"1500.50\"").unwrap().hundredths(), 150_050);
+        assert!(raw_amount("2e3").is_err());
+        assert!(raw_amount("true").is_err());
+        assert!(raw_amount("0.1").is_ok_and(|a| a.hundredths() == 10));
+    }
+}

@@ -1,0 +1,334 @@
+//! The order status query: `GET /api-checkout/mpesa-stk-push/v3.0/status/order/{orderReference}`
+//! and its answer, the order with its invoices.
+//!
+//! Whether the provider wants a `Signature` header on this call is
+//! unconfirmed (its curl example has none; one generated client lists one), so
+//! it is a setting: [`StatusSignature`]. When on, the signed text is the order
+//! reference.
+
+use serde::{Deserialize, Serialize};
+
+use crate::amount::Amount;
+use crate::error::{ParseError, ParseErrorKind, SignatureError};
+use crate::http::{Environment, HttpRequest, Method};
+use crate::json::{self, Limits};
+use crate::response::{Envelope, Rejection, prefix_field};
+use crate::signing::Signer;
+use crate::time::DateTime;
+use crate::token::AccessToken;
+
+/// The status endpoint's path, without the reference.
+pub const STATUS_PATH_PREFIX: &str = "/api-checkout/mpesa-stk-push/v3.0/status/order/";
+
+/// Whether the status query carries a `Signature` header (unconfirmed by the docs).
+#[derive(Clone, Copy, Debug)]
+pub enum StatusSignature<'a> {
+    /// No `Signature` header (as in the provider's curl example).
+    None,
+    /// `Signature: base64(RSA-SHA256(orderReference))`.
+    Sign(&'a Signer),
+}
+
+/// Builds the status query for `order_reference` (percent-encoded in the path).
+pub fn order_status_request(
+    environment: &Environment,
+    token: &AccessToken,
+    order_reference: &str,
+    signature: StatusSignature<'_>,
+) -> Result<HttpRequest, SignatureError> {
+    let url = environment.url(&format!(
+        "{STATUS_PATH_PREFIX}{}",
+        percent_encode(order_reference)
+    ));
+    let mut headers = vec![(
+        "Authorization".to_owned(),
+        format!("Bearer {}", token.expose()),
+    )];
+    if let StatusSignature::Sign(signer) = signature {
+        let sig = signer.sign(order_reference.as_bytes())?;
+        headers.push(("Signature".to_owned(), sig.as_str().to_owned()));
+    }
+    Ok(HttpRequest::new(Method::Get, url, headers, Vec::new()))
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+pub(crate) fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `order.orderStatus`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum OrderState {
+    /// `Paid`.
+    Paid,
+    /// `Pending`.
+    Pending,
+    /// Any other status, kept as sent.
+    Other(String),
+}
+
+/// `invoices[].invoiceStatus`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum InvoiceState {
+    /// `Pending`.
+    Pending,
+    /// `Paid`.
+    Paid,
+    /// `Cancelled`.
+    Cancelled,
+    /// `Expired`.
+    Expired,
+    /// Any other status, kept as sent.
+    Other(String),
+}
+
+impl Serialize for OrderState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl Serialize for InvoiceState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl OrderState {
+    fn from_text(text: String) -> OrderState {
+        match text.to_ascii_lowercase().as_str() {
+            "paid" => OrderState::Paid,
+            "pending" => OrderState::Pending,
+            _ => OrderState::Other(text),
+        }
+    }
+
+    /// The status text (`Paid`, `Pending`, or what was sent).
+    pub fn as_str(&self) -> &str {
+        match self {
+            OrderState::Paid => "Paid",
+            OrderState::Pending => "Pending",
+            OrderState::Other(s) => s,
+        }
+    }
+}
+
+impl InvoiceState {
+    fn from_text(text: String) -> InvoiceState {
+        match text.to_ascii_lowercase().as_str() {
+            "pending" => InvoiceState::Pending,
+            "paid" => InvoiceState::Paid,
+            "cancelled" | "canceled" => InvoiceState::Cancelled,
+            "expired" => InvoiceState::Expired,
+            _ => InvoiceState::Other(text),
+        }
+    }
+
+    /// The status text (`Paid`, `Pending`, `Cancelled`, `Expired`, or what was sent).
+    pub fn as_str(&self) -> &str {
+        match self {
+            InvoiceState::Pending => "Pending",
+            InvoiceState::Paid => "Paid",
+            InvoiceState::Cancelled => "Cancelled",
+            InvoiceState::Expired => "Expired",
+            InvoiceState::Other(s) => s,
+        }
+    }
+}
+
+/// The order as the status query reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Order {
+    /// `orderReference`.
+    pub order_reference: String,
+    /// `orderAmount`.
+    pub order_amount: Amount,
+    /// `amountPaid` (zero when absent).
+    pub amount_paid: Amount,
+    /// `orderStatus`.
+    pub status: OrderState,
+    /// `createdOn` (epoch milliseconds), in UTC.
+    pub created_on: Option<DateTime>,
+}
+
+/// One payment attempt (invoice) of the order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Invoice {
+    /// `amount`.
+    pub amount: Option<Amount>,
+    /// `amountDebited`.
+    pub amount_debited: Option<Amount>,
+    /// `charge`.
+    pub charge: Option<Amount>,
+    /// `invoiceStatus`.
+    pub status: InvoiceState,
+    /// `orderReference`.
+    pub order_reference: Option<String>,
+    /// `externalReference`: the M-Pesa receipt, once paid.
+    pub mpesa_receipt: Option<String>,
+    /// `createdOn` (epoch milliseconds), in UTC.
+    pub created_on: Option<DateTime>,
+    /// `completedOn` (epoch milliseconds), in UTC.
+    pub completed_on: Option<DateTime>,
+}
+
+/// A found order and its invoices.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderStatus {
+    /// The order.
+    pub order: Order,
+    /// Its invoices (payment attempts), as listed.
+    pub invoices: Vec<Invoice>,
+}
+
+/// The answer to an order status query.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StatusResponse {
+    /// The order was found.
+    Found(OrderStatus),
+    /// `111102`: no transaction with this reference.
+    NotFound {
+        /// The provider's message.
+        message: Option<String>,
+    },
+    /// Any other refusal, with what to do next.
+    Rejected(Rejection),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DataJson {
+    order: OrderJson,
+    #[serde(default)]
+    invoices: Vec<InvoiceJson>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OrderJson {
+    order_reference: String,
+    #[serde(deserialize_with = "json::amount")]
+    order_amount: Amount,
+    #[serde(default, deserialize_with = "json::opt_amount")]
+    amount_paid: Option<Amount>,
+    order_status: String,
+    #[serde(default, deserialize_with = "epoch_millis")]
+    created_on: Option<DateTime>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InvoiceJson {
+    #[serde(default, deserialize_with = "json::opt_amount")]
+    amount: Option<Amount>,
+    #[serde(default, deserialize_with = "json::opt_amount")]
+    amount_debited: Option<Amount>,
+    #[serde(default, deserialize_with = "json::opt_amount")]
+    charge: Option<Amount>,
+    invoice_status: String,
+    #[serde(default)]
+    order_reference: Option<String>,
+    #[serde(default)]
+    external_reference: Option<String>,
+    #[serde(default, deserialize_with = "epoch_millis")]
+    created_on: Option<DateTime>,
+    #[serde(default, deserialize_with = "epoch_millis")]
+    completed_on: Option<DateTime>,
+}
+
+/// Epoch milliseconds as a number (or digit string); `null` is `None`.
+fn epoch_millis<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<DateTime>, D::Error> {
+    use serde::de::Error as _;
+    let raw: Option<Box<serde_json::value::RawValue>> = Option::deserialize(d)?;
+    let Some(raw) = raw else { return Ok(None) };
+    let digits = json::raw_digits(raw.get())
+        .ok_or_else(|| D::Error::custom("expected epoch milliseconds"))?;
+    let ms: i64 = digits
+        .parse()
+        .map_err(|_| D::Error::custom("epoch milliseconds out of range"))?;
+    Ok(Some(DateTime::from_unix_millis(ms)))
+}
+
+/// Parses the answer to the order status query.
+pub fn parse_status_response(
+    status: u16,
+    body: &[u8],
+    limits: &Limits,
+) -> Result<StatusResponse, ParseError> {
+    let envelope: Envelope = json::parse(body, limits)?;
+    if envelope.code.as_deref() == Some("111102") {
+        return Ok(StatusResponse::NotFound {
+            message: envelope.message,
+        });
+    }
+    let ok_code = matches!(envelope.code.as_deref(), Some("0") | None);
+    if !(200..300).contains(&status) || envelope.status() == Some(false) || !ok_code {
+        return Ok(StatusResponse::Rejected(envelope.rejection(status)));
+    }
+    let raw = envelope.data.as_ref().ok_or_else(|| {
+        ParseError::new(
+            ParseErrorKind::MissingField,
+            Some("data".into()),
+            "is required",
+        )
+    })?;
+    let data: DataJson =
+        json::parse(raw.get().as_bytes(), limits).map_err(|e| prefix_field(e, "data"))?;
+    let o = data.order;
+    Ok(StatusResponse::Found(OrderStatus {
+        order: Order {
+            order_reference: o.order_reference,
+            order_amount: o.order_amount,
+            amount_paid: o.amount_paid.unwrap_or(Amount::ZERO),
+            status: OrderState::from_text(o.order_status),
+            created_on: o.created_on,
+        },
+        invoices: data
+            .invoices
+            .into_iter()
+            .map(|i| Invoice {
+                amount: i.amount,
+                amount_debited: i.amount_debited,
+                charge: i.charge,
+                status: InvoiceState::from_text(i.invoice_status),
+                order_reference: i.order_reference,
+                mpesa_receipt: i.external_reference.filter(|r| !r.is_empty()),
+                created_on: i.created_on,
+                completed_on: i.completed_on,
+            })
+            .collect(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_references_in_the_path() {
+        assert_eq!(percent_encode("OR28922980077"), "OR28922980077");
+        assert_eq!(percent_encode("a/b?c d%é"), "a%2Fb%3Fc%20d%25%C3%A9");
+        let token = AccessToken::new("t").unwrap();
+        let r = order_status_request(&Environment::Uat, &token, "OR 1/2", StatusSignature::None)
+            .unwrap();
+        assert_eq!(
+            r.url,
+            "https://uat.finserve.africa/api-checkout/mpesa-stk-push/v3.0/status/order/OR%201%2F2"
+        );
+        assert_eq!(r.method, Method::Get);
+        assert!(r.header("Signature").is_none());
+        assert!(r.body.is_empty());
+    }
+}
