@@ -74,6 +74,19 @@ pub(crate) fn check_limits(body: &[u8], limits: &Limits) -> Result<(), ParseErro
 /// Parses `body` as `T` after checking the limits; errors name the JSON path.
 pub(crate) fn parse<T: DeserializeOwned>(body: &[u8], limits: &Limits) -> Result<T, ParseError> {
     check_limits(body, limits)?;
+    // Every document the provider sends is an object; serde would otherwise
+    // read a struct from an array too.
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') {
+        return Err(
+            match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+                Ok(_) => {
+                    ParseError::new(ParseErrorKind::InvalidField, None, "must be a JSON object")
+                }
+                Err(_) => ParseError::new(ParseErrorKind::NotJson, None, "the body is not JSON"),
+            },
+        );
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(path_error)?;
     de.end().map_err(|e| {

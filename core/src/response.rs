@@ -178,6 +178,7 @@ pub(crate) fn classify(
         Some("106201") => return (PushFailed, RetryWithBackoff),
         Some("106500" | "106501") => return (ServiceError, RetryWithBackoff),
         Some("111102") => return (TransactionNotFound, DoNotRetry),
+        Some("111101") => return (InvalidRequest, DoNotRetry),
         Some("400") if duplicate => return (DuplicateReference, DoNotRetry),
         Some("400") => return (InvalidRequest, DoNotRetry),
         Some("401") => return (Unauthorized, RefreshTokenAndRetry),

@@ -17,8 +17,12 @@ import json
 import pathlib
 import re
 import subprocess
+import sys
 import tempfile
 from decimal import Decimal
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import lifecycle_vectors  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 VECTORS = ROOT / "tests" / "vectors"
@@ -490,6 +494,8 @@ def main():
         stk_push_cases(),
     )
     write("keys.json", "load_key", "Load a private (signer) or public (verifier) key from tests/keys/<key>.pem.", key_cases())
+    for name, operation, description, cases in lifecycle_vectors.all_files():
+        write(name, operation, description, cases)
     write(
         "signatures.json",
         "signature",
