@@ -24,10 +24,10 @@ fn bodies() -> Vec<Vec<u8>> {
         let v: Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join(name)).unwrap()).unwrap();
         for case in v["cases"].as_array().unwrap() {
-            if let Some(body) = case["input"]["body"].as_str() {
-                if body.len() < 4096 {
-                    out.push(body.as_bytes().to_vec());
-                }
+            if let Some(body) = case["input"]["body"].as_str()
+                && body.len() < 4096
+            {
+                out.push(body.as_bytes().to_vec());
             }
         }
     }
