@@ -120,6 +120,7 @@ pub use reconcile::{
 pub use request::input::{
     CustomerInput, OrderInput, PaymentDetailsInput, PaymentInput, StkPushInput,
 };
+pub use request::received::signing_string_of_body;
 pub use request::stk_push::{STK_PUSH_PATH, SignedStkPush, StkPush};
 pub use response::{
     InitAccepted, InitResponse, NextAction, Rejection, RejectionKind, SIGNATURE_HINT,

@@ -236,3 +236,21 @@ fn signer_holds_a_zeroize_on_drop_key() {
     fn assert_zeroize_on_drop<T: zeroize::ZeroizeOnDrop>() {}
     assert_zeroize_on_drop::<rsa::pkcs1v15::SigningKey<sha2::Sha256>>();
 }
+
+#[test]
+fn provider_side_signing_string_matches_for_every_style() {
+    use jenga_stk::{Limits, signing_string_of_body};
+    for decimals in [AmountDecimals::Whole, AmountDecimals::Two] {
+        for encoding in [AmountEncoding::Number, AmountEncoding::String] {
+            let options = RequestOptions {
+                amount_style: AmountStyle { decimals, encoding },
+                ..Default::default()
+            };
+            let push = StkPush::new(&page_input(), &options).unwrap();
+            let received = signing_string_of_body(push.body(), &Limits::default()).unwrap();
+            assert_eq!(received, push.signing_string());
+        }
+    }
+    let err = signing_string_of_body(br#"{"order":{}}"#, &Limits::default()).unwrap_err();
+    assert_eq!(err.code(), "missing_field");
+}

@@ -2,5 +2,6 @@
 
 pub(crate) mod input;
 pub(crate) mod json_input;
+pub(crate) mod received;
 pub(crate) mod stk_push;
 mod validate;
