@@ -73,7 +73,10 @@ pub fn signing_string_of_body(body: &[u8], limits: &Limits) -> Result<String, Pa
         b.order.order_reference,
         b.payment.payment_currency,
         scalar_text(&b.payment.details.msisdn, "payment.details.msisdn")?,
-        scalar_text(&b.payment.details.payment_amount, "payment.details.paymentAmount")?,
+        scalar_text(
+            &b.payment.details.payment_amount,
+            "payment.details.paymentAmount",
+        )?,
     ]
     .concat())
 }

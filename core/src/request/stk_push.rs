@@ -135,6 +135,10 @@ impl StkPush {
     pub fn callback_url(&self) -> &str {
         &self.fields.callback_url
     }
+    /// `customer.name`.
+    pub fn customer_name(&self) -> &str {
+        &self.fields.customer_name
+    }
 }
 
 fn write_body(v: &Validated, encoding: AmountEncoding) -> Vec<u8> {

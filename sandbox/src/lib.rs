@@ -1,0 +1,115 @@
+//! # jenga-sandbox
+//!
+//! A deterministic local stand-in for the Jenga M-Pesa STK push API: merchant
+//! auth, STK push init with signature verification, order status, and the
+//! callback and IPN deliveries, with outcomes chosen by the test phone number
+//! (see [`outcome`]). Every check uses the `jenga-stk` core.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let pem = std::fs::read_to_string("public.pem")?;
+//! let sandbox = jenga_sandbox::start(jenga_sandbox::Config::with_public_key(pem)).await?;
+//! println!("{}", sandbox.base_url()); // http://127.0.0.1:PORT
+//! sandbox.stop().await;
+//! # Ok(()) }
+//! ```
+
+mod app;
+pub mod config;
+mod delivery;
+pub mod outcome;
+mod responses;
+mod state;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use jenga_stk::{IpnAuth, Verifier};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use config::{Args, Config};
+
+/// A running sandbox.
+#[derive(Debug)]
+pub struct Running {
+    addr: SocketAddr,
+    shutdown: oneshot::Sender<()>,
+    task: JoinHandle<()>,
+}
+
+impl Running {
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`: the base URL to give the client.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting requests and waits for the server to end. Deliveries
+    /// in flight are dropped.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(());
+        let _ = self.task.await;
+    }
+}
+
+/// Why the sandbox could not start.
+#[derive(Debug)]
+pub enum StartError {
+    /// The registered public key is unusable.
+    Key(jenga_stk::KeyError),
+    /// The IPN credentials are unusable.
+    IpnCredentials(jenga_stk::ValidationError),
+    /// The HTTP client could not be built.
+    Client(String),
+    /// The address could not be bound.
+    Bind(std::io::Error),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Key(e) => write!(f, "the merchant public key: {e}"),
+            StartError::IpnCredentials(e) => write!(f, "the IPN credentials: {e}"),
+            StartError::Client(e) => write!(f, "the HTTP client: {e}"),
+            StartError::Bind(e) => write!(f, "cannot listen: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// Starts the sandbox in the current tokio runtime.
+pub async fn start(config: Config) -> Result<Running, StartError> {
+    let verifier = Verifier::from_pem(&config.public_key_pem).map_err(StartError::Key)?;
+    let ipn_auth = IpnAuth::new(&config.ipn_username, &config.ipn_password)
+        .map_err(StartError::IpnCredentials)?;
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .map_err(|e| StartError::Client(e.to_string()))?;
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(StartError::Bind)?;
+    let addr = listener.local_addr().map_err(StartError::Bind)?;
+    let app = Arc::new(app::App::new(config, verifier, ipn_auth, client));
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let router = app::router(app);
+    let task = tokio::spawn(async move {
+        let server = axum::serve(listener, router).with_graceful_shutdown(async {
+            let _ = stopped.await;
+        });
+        if let Err(e) = server.await {
+            eprintln!("[sandbox] server error: {e}");
+        }
+    });
+    Ok(Running {
+        addr,
+        shutdown,
+        task,
+    })
+}
