@@ -151,6 +151,8 @@ async fn post(
     authorization: Option<String>,
     body: Vec<u8>,
 ) -> bool {
+    // Logs show the URL without its query: a callback URL's query holds its token.
+    let shown = url.split('?').next().unwrap_or(url);
     let attempts = app.config.delivery_attempts.max(1);
     let mut delay = app.config.retry_delay;
     for attempt in 1..=attempts {
@@ -164,20 +166,23 @@ async fn post(
         }
         match request.send().await {
             Ok(r) if r.status().is_success() => {
-                eprintln!("[sandbox] {what} delivered to {url} (attempt {attempt})");
+                eprintln!("[sandbox] {what} delivered to {shown} (attempt {attempt})");
                 return true;
             }
             Ok(r) => eprintln!(
-                "[sandbox] {what} to {url}: HTTP {} (attempt {attempt}/{attempts})",
+                "[sandbox] {what} to {shown}: HTTP {} (attempt {attempt}/{attempts})",
                 r.status()
             ),
-            Err(e) => eprintln!("[sandbox] {what} to {url}: {e} (attempt {attempt}/{attempts})"),
+            Err(e) => eprintln!(
+                "[sandbox] {what} to {shown}: {} (attempt {attempt}/{attempts})",
+                e.without_url()
+            ),
         }
         if attempt < attempts {
             tokio::time::sleep(delay).await;
             delay = delay.saturating_mul(2).min(Duration::from_secs(30));
         }
     }
-    eprintln!("[sandbox] {what} to {url}: gave up after {attempts} attempts");
+    eprintln!("[sandbox] {what} to {shown}: gave up after {attempts} attempts");
     false
 }

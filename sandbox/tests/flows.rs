@@ -513,3 +513,40 @@ fn the_binary_prints_its_address_and_serves() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("public key"));
 }
+
+#[test]
+fn the_example_config_file_is_valid() {
+    use clap::Parser;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(dir.join("sandbox.example.toml")).unwrap();
+    let key = dir.join("../tests/keys/test-pkcs1-2048.pub.pem");
+    let tmp = std::env::temp_dir().join(format!("jenga-sandbox-{}.toml", std::process::id()));
+    std::fs::write(
+        &tmp,
+        text.replace(
+            "\"public.pem\"",
+            &format!("{:?}", key.display().to_string()),
+        ),
+    )
+    .unwrap();
+    let args = jenga_sandbox::Args::parse_from([
+        "jenga-sandbox",
+        "--config",
+        tmp.to_str().unwrap(),
+        "--ipn-delay-ms",
+        "7",
+    ]);
+    let config = args.resolve().unwrap();
+    std::fs::remove_file(&tmp).unwrap();
+    assert_eq!(
+        config.ipn_url.as_deref(),
+        Some("http://127.0.0.1:8080/jenga/ipn")
+    );
+    assert_eq!(
+        config.ipn_delay,
+        Duration::from_millis(7),
+        "flags win over the file"
+    );
+    assert_eq!(config.callback_delay, Duration::from_millis(300));
+    assert_eq!(config.delivery_attempts, 3);
+}
