@@ -47,6 +47,17 @@ impl Signer {
         self.bits
     }
 
+    /// The key as PKCS#8 DER, for platforms that import keys themselves
+    /// (WebCrypto's `importKey("pkcs8", …)`, `java.security`). Zeroized on drop.
+    pub fn to_pkcs8_der(&self) -> Result<zeroize::Zeroizing<Vec<u8>>, KeyError> {
+        use rsa::pkcs8::EncodePrivateKey;
+        self.key
+            .as_ref()
+            .to_pkcs8_der()
+            .map(|doc| zeroize::Zeroizing::new(doc.as_bytes().to_vec()))
+            .map_err(|_| KeyError::Invalid)
+    }
+
     /// The verifier for this key's public half.
     pub fn verifier(&self) -> Verifier {
         Verifier {
@@ -228,6 +239,20 @@ mod tests {
             signer.verifier().verify(b"massage", &a),
             Err(SignatureError::Mismatch)
         );
+    }
+
+    #[test]
+    fn pkcs8_export_round_trips() {
+        let signer = test_key();
+        let der = signer.to_pkcs8_der().unwrap();
+        let pem = rsa::pkcs8::der::pem::encode_string(
+            "PRIVATE KEY",
+            rsa::pkcs8::der::pem::LineEnding::LF,
+            &der,
+        )
+        .unwrap();
+        let again = Signer::from_pem(&pem).unwrap();
+        assert_eq!(again.sign(b"m").unwrap(), signer.sign(b"m").unwrap());
     }
 
     #[test]

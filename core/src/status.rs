@@ -13,7 +13,7 @@ use crate::error::{ParseError, ParseErrorKind, SignatureError};
 use crate::http::{Environment, HttpRequest, Method};
 use crate::json::{self, Limits};
 use crate::response::{Envelope, Rejection, prefix_field};
-use crate::signing::Signer;
+use crate::signing::{Signature, Signer};
 use crate::time::DateTime;
 use crate::token::AccessToken;
 
@@ -21,12 +21,14 @@ use crate::token::AccessToken;
 pub const STATUS_PATH_PREFIX: &str = "/api-checkout/mpesa-stk-push/v3.0/status/order/";
 
 /// Whether the status query carries a `Signature` header (unconfirmed by the docs).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum StatusSignature<'a> {
     /// No `Signature` header (as in the provider's curl example).
     None,
-    /// `Signature: base64(RSA-SHA256(orderReference))`.
+    /// `Signature: base64(RSA-SHA256(orderReference))`, signed here.
     Sign(&'a Signer),
+    /// A signature of the order reference made elsewhere (WebCrypto, KMS, keystore).
+    Provided(Signature),
 }
 
 /// Builds the status query for `order_reference` (percent-encoded in the path).
@@ -44,8 +46,12 @@ pub fn order_status_request(
         "Authorization".to_owned(),
         format!("Bearer {}", token.expose()),
     )];
-    if let StatusSignature::Sign(signer) = signature {
-        let sig = signer.sign(order_reference.as_bytes())?;
+    let signature = match signature {
+        StatusSignature::None => None,
+        StatusSignature::Sign(signer) => Some(signer.sign(order_reference.as_bytes())?),
+        StatusSignature::Provided(sig) => Some(sig),
+    };
+    if let Some(sig) = signature {
         headers.push(("Signature".to_owned(), sig.as_str().to_owned()));
     }
     Ok(HttpRequest::new(Method::Get, url, headers, Vec::new()))
