@@ -87,55 +87,128 @@ pub(crate) fn parse<T: DeserializeOwned>(body: &[u8], limits: &Limits) -> Result
             },
         );
     }
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(path_error)?;
-    de.end().map_err(|e| {
-        ParseError::new(
-            ParseErrorKind::NotJson,
-            None,
-            format!("trailing data after the JSON: {e}"),
-        )
-    })?;
-    Ok(value)
+    serde_json::from_slice(body).map_err(|e| path_error(body, &e))
 }
 
-fn path_error(e: serde_path_to_error::Error<serde_json::Error>) -> ParseError {
-    let path = e.path().to_string();
-    let inner = e.into_inner();
-    let at_root = path.is_empty() || path == ".";
-    match inner.classify() {
-        serde_json::error::Category::Data => {
-            let message = inner.to_string();
-            if let Some(name) = message
-                .strip_prefix("missing field `")
-                .and_then(|rest| rest.split('`').next())
-            {
-                let field = if at_root {
-                    name.to_owned()
-                } else {
-                    format!("{path}.{name}")
-                };
-                ParseError::new(ParseErrorKind::MissingField, Some(field), "is required")
-            } else if at_root {
-                ParseError::new(ParseErrorKind::InvalidField, None, strip_position(&message))
-            } else {
-                ParseError::new(
-                    ParseErrorKind::InvalidField,
-                    Some(path),
-                    strip_position(&message),
-                )
-            }
-        }
-        _ => ParseError::new(
+/// Turns a serde_json error into a [`ParseError`] naming the JSON path, found
+/// from the error's position (a small scan instead of a path-tracking
+/// deserializer, which would double the WebAssembly size).
+fn path_error(body: &[u8], e: &serde_json::Error) -> ParseError {
+    if e.classify() != serde_json::error::Category::Data {
+        return ParseError::new(
             ParseErrorKind::NotJson,
             None,
-            format!(
-                "not JSON (line {}, column {})",
-                inner.line(),
-                inner.column()
-            ),
-        ),
+            format!("not JSON (line {}, column {})", e.line(), e.column()),
+        );
     }
+    let message = e.to_string();
+    if let Some(name) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        // Reported at the closing brace: the path is the object's own.
+        let path = path_at(body, e.line(), e.column(), true);
+        let field = if path.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{path}.{name}")
+        };
+        return ParseError::new(ParseErrorKind::MissingField, Some(field), "is required");
+    }
+    let path = path_at(body, e.line(), e.column(), false);
+    let field = (!path.is_empty()).then_some(path);
+    ParseError::new(
+        ParseErrorKind::InvalidField,
+        field,
+        strip_position(&message),
+    )
+}
+
+enum Frame {
+    Object {
+        key: Option<String>,
+        expecting_key: bool,
+    },
+    Array {
+        index: usize,
+    },
+}
+
+/// The JSON path (`data.order.createdOn`, `invoices[1].amount`) of the value
+/// being read at a serde_json error position (1-based line and byte column of
+/// the last character read). With `container`, the path of the innermost
+/// object or array itself (for errors reported at its closing bracket).
+pub(crate) fn path_at(body: &[u8], line: usize, column: usize, container: bool) -> String {
+    let mut offset = 0;
+    let mut current_line = 1;
+    while current_line < line && offset < body.len() {
+        if body[offset] == b'\n' {
+            current_line += 1;
+        }
+        offset += 1;
+    }
+    let end = (offset + column.saturating_sub(1)).min(body.len());
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    while i < end {
+        match body[i] {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < body.len() && body[i] != b'"' {
+                    i += if body[i] == b'\\' { 2 } else { 1 };
+                }
+                if let Some(Frame::Object {
+                    key,
+                    expecting_key: true,
+                }) = stack.last_mut()
+                {
+                    let raw = body.get(start..=i).unwrap_or_default();
+                    *key = serde_json::from_slice::<String>(raw).ok();
+                }
+            }
+            b'{' => stack.push(Frame::Object {
+                key: None,
+                expecting_key: true,
+            }),
+            b'[' => stack.push(Frame::Array { index: 0 }),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b':' => {
+                if let Some(Frame::Object { expecting_key, .. }) = stack.last_mut() {
+                    *expecting_key = false;
+                }
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Object { expecting_key, .. }) => *expecting_key = true,
+                Some(Frame::Array { index }) => *index += 1,
+                None => {}
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    if container && let Some(Frame::Object { expecting_key, .. }) = stack.last_mut() {
+        *expecting_key = true;
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object {
+                key: Some(key),
+                expecting_key: false,
+            } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Array { index } => path.push_str(&format!("[{index}]")),
+            Frame::Object { .. } => {}
+        }
+    }
+    path
 }
 
 /// serde_json appends " at line L column C"; the path already says where.
@@ -230,6 +303,42 @@ mod tests {
         // Brackets inside strings do not count, escaped quotes do not end strings.
         let text = format!("{{\"a\":\"{}\\\"{}\"}}", "[".repeat(100), "{".repeat(100));
         assert!(check_limits(text.as_bytes(), &limits).is_ok());
+    }
+
+    #[test]
+    fn paths_come_from_error_positions() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Inner {
+            n: u32,
+            m: Option<u32>,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Outer {
+            a: Inner,
+            list: Vec<Inner>,
+        }
+        let limits = Limits::default();
+        let cases: [(&str, &str, &str); 5] = [
+            (r#"{"a":{"n":"x"},"list":[]}"#, "invalid_field", "a.n"),
+            (r#"{"a":{"m":1},"list":[]}"#, "missing_field", "a.n"),
+            (
+                r#"{"a":{"n":1},"list":[{"n":1},{"n":-1}]}"#,
+                "invalid_field",
+                "list[1].n",
+            ),
+            (
+                "{\n \"list\": [],\n \"a\": {\"n\": 1, \"m\": true}\n}",
+                "invalid_field",
+                "a.m",
+            ),
+            (r#"{"a":{"n":1}}"#, "missing_field", "list"),
+        ];
+        for (body, code, field) in cases {
+            let e = parse::<Outer>(body.as_bytes(), &limits).unwrap_err();
+            assert_eq!((e.code(), e.field()), (code, Some(field)), "{body}");
+        }
     }
 
     #[test]

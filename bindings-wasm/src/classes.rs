@@ -1,0 +1,208 @@
+//! Objects that hold secrets or state in WebAssembly memory: the synchronous
+//! signer, the verifier, the token state, callback URLs and IPN auth. Their
+//! secrets are zeroized when freed (the package frees them when collected).
+
+use jenga_stk::{
+    CallbackUrls, Credentials, IpnAuth, Limits, Signature, Signer, TokenAction, TokenState,
+    Verifier,
+};
+use wasm_bindgen::prelude::*;
+
+use crate::convert::{environment, error, instant, out, status};
+use crate::functions::{callback_urls, token_out};
+
+/// Signs with the core's pure-Rust RSA (blinded), synchronously.
+#[wasm_bindgen]
+pub struct WasmSigner(Signer);
+
+#[wasm_bindgen]
+impl WasmSigner {
+    /// Loads a PKCS#1 or PKCS#8 PEM private key.
+    #[wasm_bindgen(constructor)]
+    pub fn new(pem: &str) -> Result<WasmSigner, JsValue> {
+        Signer::from_pem(pem).map(WasmSigner).map_err(error)
+    }
+
+    /// The modulus size in bits.
+    #[wasm_bindgen(getter)]
+    pub fn bits(&self) -> u32 {
+        u32::try_from(self.0.bits()).unwrap_or(u32::MAX)
+    }
+
+    /// Signs `message` (UTF-8 bytes); returns Base64.
+    pub fn sign(&self, message: &[u8]) -> Result<String, JsValue> {
+        self.0
+            .sign(message)
+            .map(|s| s.as_str().to_owned())
+            .map_err(error)
+    }
+
+    /// The key as PKCS#8 DER, for `crypto.subtle.importKey("pkcs8", …)`.
+    #[wasm_bindgen(js_name = pkcs8Der)]
+    pub fn pkcs8_der(&self) -> Result<Vec<u8>, JsValue> {
+        self.0.to_pkcs8_der().map(|d| d.to_vec()).map_err(error)
+    }
+}
+
+/// Verifies RSA-SHA256 signatures with a public key.
+#[wasm_bindgen]
+pub struct WasmVerifier(Verifier);
+
+#[wasm_bindgen]
+impl WasmVerifier {
+    /// Loads an SPKI or PKCS#1 PEM public key.
+    #[wasm_bindgen(constructor)]
+    pub fn new(pem: &str) -> Result<WasmVerifier, JsValue> {
+        Verifier::from_pem(pem).map(WasmVerifier).map_err(error)
+    }
+
+    /// The modulus size in bits.
+    #[wasm_bindgen(getter)]
+    pub fn bits(&self) -> u32 {
+        u32::try_from(self.0.bits()).unwrap_or(u32::MAX)
+    }
+
+    /// Throws unless `signature_base64` signs `message` under this key.
+    pub fn verify(&self, message: &[u8], signature_base64: &str) -> Result<(), JsValue> {
+        let sig = Signature::from_base64(signature_base64).map_err(error)?;
+        self.0.verify(message, &sig).map_err(error)
+    }
+}
+
+/// The token state holder.
+#[wasm_bindgen]
+pub struct WasmTokenState(TokenState);
+
+#[wasm_bindgen]
+impl WasmTokenState {
+    /// A state with no token; refreshes `margin_seconds` before expiry.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        environment_text: &str,
+        api_key: &str,
+        merchant_code: &str,
+        consumer_secret: &str,
+        margin_seconds: f64,
+    ) -> Result<WasmTokenState, JsValue> {
+        let creds = Credentials::new(api_key, merchant_code, consumer_secret).map_err(error)?;
+        if !margin_seconds.is_finite() || !(0.0..=86_400.0).contains(&margin_seconds) {
+            return Err(crate::convert::failure(
+                "invalid_option",
+                Some("marginSeconds"),
+                "must be between 0 and 86400",
+            ));
+        }
+        Ok(WasmTokenState(
+            TokenState::new(environment(environment_text)?, creds)
+                .with_margin(std::time::Duration::from_secs_f64(margin_seconds)),
+        ))
+    }
+
+    /// `{type: "use", accessToken}` or `{type: "refresh", request}`.
+    #[wasm_bindgen(js_name = nextAction)]
+    pub fn next_action(&self, now_ms: f64) -> Result<JsValue, JsValue> {
+        #[derive(serde::Serialize)]
+        #[serde(tag = "type", rename_all = "camelCase")]
+        enum Action<'a> {
+            #[serde(rename = "use", rename_all = "camelCase")]
+            Use { access_token: &'a str },
+            #[serde(rename = "refresh")]
+            Refresh { request: serde_json::Value },
+        }
+        match self.0.next_action(instant(now_ms, "now")?) {
+            TokenAction::Use(token) => out(&Action::Use {
+                access_token: token.expose(),
+            }),
+            TokenAction::Refresh(r) => out(&Action::Refresh {
+                request: serde_json::json!({
+                    "method": r.method.as_str(),
+                    "url": r.url,
+                    "headers": r.headers,
+                    "body": String::from_utf8_lossy(&r.body),
+                }),
+            }),
+        }
+    }
+
+    /// Takes the token response; returns the token or throws (a rejection included).
+    #[wasm_bindgen(js_name = onResponse)]
+    pub fn on_response(&mut self, code: u32, body: &[u8], now_ms: f64) -> Result<JsValue, JsValue> {
+        let now = instant(now_ms, "now")?;
+        let token = self
+            .0
+            .on_response(status(code)?, body, now, &Limits::default())
+            .map_err(error)?;
+        token_out(token)
+    }
+
+    /// Forgets the token (after a 401).
+    pub fn invalidate(&mut self) {
+        self.0.invalidate();
+    }
+}
+
+/// Per-payment callback URLs with an HMAC token.
+#[wasm_bindgen]
+pub struct WasmCallbackUrls(CallbackUrls);
+
+#[wasm_bindgen]
+impl WasmCallbackUrls {
+    /// A merchant secret of at least 32 bytes.
+    #[wasm_bindgen(constructor)]
+    pub fn new(secret: &[u8]) -> Result<WasmCallbackUrls, JsValue> {
+        callback_urls(secret).map(WasmCallbackUrls)
+    }
+
+    /// The callback URL for a payment.
+    #[wasm_bindgen(js_name = callbackUrl)]
+    pub fn callback_url(
+        &self,
+        base_url: &str,
+        order: &str,
+        payment: &str,
+    ) -> Result<String, JsValue> {
+        self.0.callback_url(base_url, order, payment).map_err(error)
+    }
+
+    /// Verifies a received URL (or request target); returns its references.
+    #[wasm_bindgen(js_name = verifyUrl)]
+    pub fn verify_url(&self, url: &str) -> Result<JsValue, JsValue> {
+        out(&self.0.verify_url(url).map_err(error)?)
+    }
+
+    /// Verifies the URL, parses the body and checks they agree.
+    #[wasm_bindgen(js_name = verifyCallback)]
+    pub fn verify_callback(&self, url: &str, body: &[u8]) -> Result<JsValue, JsValue> {
+        let (refs, callback) = self
+            .0
+            .verify_callback(url, body, &Limits::default())
+            .map_err(error)?;
+        out(&serde_json::json!({ "refs": refs, "callback": callback }))
+    }
+}
+
+/// The IPN's Basic-auth credentials.
+#[wasm_bindgen]
+pub struct WasmIpnAuth(IpnAuth);
+
+#[wasm_bindgen]
+impl WasmIpnAuth {
+    /// The username and password configured on the portal.
+    #[wasm_bindgen(constructor)]
+    pub fn new(username: &str, password: &str) -> Result<WasmIpnAuth, JsValue> {
+        IpnAuth::new(username, password)
+            .map(WasmIpnAuth)
+            .map_err(error)
+    }
+
+    /// Throws unless the `Authorization` header carries these credentials.
+    pub fn verify(&self, authorization: Option<String>) -> Result<(), JsValue> {
+        self.0.verify(authorization.as_deref()).map_err(error)
+    }
+
+    /// The header value for these credentials.
+    #[wasm_bindgen(js_name = authorizationHeader)]
+    pub fn authorization_header(&self) -> String {
+        self.0.authorization_header()
+    }
+}

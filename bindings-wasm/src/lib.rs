@@ -1,0 +1,15 @@
+//! WebAssembly bindings of the `jenga-stk` core for the npm package
+//! `jenga-stk`. Thin: every function converts JavaScript values to core
+//! types and back, and every error to a plain `{code, field, message,
+//! problems, rejection}` object that the package's JavaScript turns into a
+//! `JengaError`. No payment logic lives here.
+//!
+//! Bodies cross as `Uint8Array`, texts as strings, money as decimal strings,
+//! times as epoch milliseconds in and RFC 3339 strings out.
+
+mod classes;
+mod convert;
+mod functions;
+
+pub use classes::{WasmCallbackUrls, WasmIpnAuth, WasmSigner, WasmTokenState, WasmVerifier};
+pub use functions::*;

@@ -1,0 +1,57 @@
+//! wasm-bindgen-test: the exported functions inside WebAssembly under Node,
+//! with the blinded RSA running on the `wasm_js` random source.
+
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use jenga_stk_wasm::{WasmSigner, WasmVerifier, build_stk_push, classify_init_response_js};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const PAGE: &str = r#"{"order":{"orderReference":"OR28922980077","orderAmount":2,"orderCurrency":"KES","countryCode":"KE","description":"Purchase"},"customer":{"name":"John Doe","email":"xyx2@gmail.com","phoneNumber":"0722000111","identityNumber":"0000000"},"payment":{"paymentReference":"MKQR28922980073","paymentCurrency":"KES","callbackUrl":"https://example.com/cb","details":{"msisdn":"0722000000","paymentAmount":2}}}"#;
+const KEY: &str = include_str!("../../tests/keys/test-pkcs1-2048.pem");
+const PUBLIC: &str = include_str!("../../tests/keys/test-pkcs1-2048.pub.pem");
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(v, &JsValue::from_str(key)).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn builds_and_signs_inside_webassembly() {
+    let push = build_stk_push(PAGE, "{}").unwrap();
+    let signing = get(&push, "signingString").as_string().unwrap();
+    assert_eq!(signing, "OR28922980077KES07220000002");
+    let signer = WasmSigner::new(KEY).unwrap();
+    assert_eq!(signer.bits(), 2048);
+    let sig = signer.sign(signing.as_bytes()).unwrap();
+    // Blinded and still deterministic.
+    assert_eq!(sig, signer.sign(signing.as_bytes()).unwrap());
+    WasmVerifier::new(PUBLIC)
+        .unwrap()
+        .verify(signing.as_bytes(), &sig)
+        .unwrap();
+    assert!(
+        WasmVerifier::new(PUBLIC)
+            .unwrap()
+            .verify(b"other", &sig)
+            .is_err()
+    );
+}
+
+#[wasm_bindgen_test]
+fn errors_are_plain_objects_with_codes() {
+    let err = build_stk_push("{}", "{}").unwrap_err();
+    assert_eq!(get(&err, "code").as_string().unwrap(), "validation_failed");
+    assert_eq!(
+        get(&err, "field").as_string().unwrap(),
+        "order.orderReference"
+    );
+    let problems = js_sys::Array::from(&get(&err, "problems"));
+    assert_eq!(problems.length(), 14);
+    let err = WasmSigner::new("garbage").err().unwrap();
+    assert_eq!(get(&err, "code").as_string().unwrap(), "key_invalid");
+    let err = classify_init_response_js(200, b"<html>").unwrap_err();
+    assert_eq!(get(&err, "code").as_string().unwrap(), "not_json");
+    let err = classify_init_response_js(7, b"{}").unwrap_err();
+    assert_eq!(get(&err, "code").as_string().unwrap(), "invalid_type");
+}

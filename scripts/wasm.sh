@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The npm package `jenga-stk` (bindings-wasm/): set-up, build, test, bench.
+#   scripts/wasm.sh setup   rustup target, wasm-bindgen-cli pinned to the library, npm tools (idempotent)
+#   scripts/wasm.sh build   wasm32 build, wasm-bindgen (web + nodejs), wasm-opt -Oz, package folder, npm pack
+#   scripts/wasm.sh test    installs the tarball into a scratch project: node --test, tsc --strict, wasm-bindgen-test
+#   scripts/wasm.sh bench   signing speed beside node:crypto (docs/benchmarks.md)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+log() { printf '[wasm] %s\n' "$*"; }
+
+wb_version=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' bindings-wasm/Cargo.toml)
+pkg_version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+out="$root/target/npm"
+pkg="$out/jenga-stk"
+tools="$root/bindings-wasm/tools"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+setup() {
+  if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+    log "rustup target add wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " ${wb_version}\$"; then
+    log "cargo install wasm-bindgen-cli --version ${wb_version} (a few minutes, once)"
+    cargo install wasm-bindgen-cli --version "${wb_version}" --force
+  fi
+  if [ ! -x "$tools/node_modules/.bin/tsc" ] || [ "$tools/package-lock.json" -nt "$tools/node_modules/.package-lock.json" ]; then
+    log "npm ci (typescript, binaryen, @types/node)"
+    (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+build() {
+  setup
+  log "cargo build --target wasm32-unknown-unknown --profile wasm-release"
+  cargo build -q -p jenga-stk-wasm --target wasm32-unknown-unknown --profile wasm-release
+  local wasm="$root/target/wasm32-unknown-unknown/wasm-release/jenga_stk_wasm.wasm"
+  rm -rf "$pkg" && mkdir -p "$pkg"
+  wasm-bindgen --target web --out-dir "$pkg/wasm" --out-name jenga_stk_wasm --remove-producers-section "$wasm"
+  wasm-bindgen --target nodejs --out-dir "$pkg/node" --out-name jenga_stk_wasm --remove-producers-section "$wasm"
+  for f in "$pkg/wasm/jenga_stk_wasm_bg.wasm" "$pkg/node/jenga_stk_wasm_bg.wasm"; do
+    "$tools/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+      --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+      "$f" -o "$f"
+  done
+  rm -f "$pkg"/wasm/*.d.ts "$pkg"/node/*.d.ts "$pkg"/wasm/.gitignore "$pkg"/node/.gitignore
+  echo '{ "type": "module" }' > "$pkg/wasm/package.json"
+  echo '{ "type": "commonjs" }' > "$pkg/node/package.json"
+  cp bindings-wasm/js/api.mjs bindings-wasm/js/index.mjs bindings-wasm/js/index.cjs bindings-wasm/js/web.mjs \
+     bindings-wasm/js/index.d.ts bindings-wasm/js/web.d.ts "$pkg/"
+  # api.cjs is generated from the single source api.mjs.
+  sed -e 's/^export class /class /' -e 's/^export function /function /' bindings-wasm/js/api.mjs > "$pkg/api.cjs"
+  printf '\nmodule.exports = { JengaError, HttpRequest, makeApi };\n' >> "$pkg/api.cjs"
+  if grep -q '^export ' "$pkg/api.cjs"; then echo "[wasm] api.cjs still has ESM exports" >&2; exit 1; fi
+  cp bindings-wasm/README.md LICENSE-MIT LICENSE-APACHE "$pkg/"
+  sed "s/@VERSION@/${pkg_version}/" bindings-wasm/package.template.json > "$pkg/package.json"
+  (cd "$out" && rm -f jenga-stk-*.tgz && npm pack ./jenga-stk --silent --pack-destination "$out" >/dev/null)
+  local gz
+  gz=$(gzip -9 -c "$pkg/wasm/jenga_stk_wasm_bg.wasm" | wc -c)
+  log "built $(ls "$out"/jenga-stk-*.tgz); .wasm $(wc -c < "$pkg/wasm/jenga_stk_wasm_bg.wasm") bytes, ${gz} gzipped"
+  if [ "$gz" -gt $((150 * 1024)) ]; then echo "[wasm] WARNING: gzipped .wasm is ${gz} bytes, above the 150 KB budget (issue 5 stays open until it fits)" >&2; fi
+  if [ "$gz" -gt $((256 * 1024)) ]; then echo "[wasm] gzipped .wasm is ${gz} bytes: regression above 256 KB" >&2; exit 1; fi
+}
+
+scratch() {
+  local dir="$out/scratch"
+  rm -rf "$dir" && mkdir -p "$dir"
+  cat > "$dir/package.json" <<JSON
+{ "name": "jenga-stk-scratch", "private": true, "type": "module" }
+JSON
+  (cd "$dir" && npm install --no-audit --no-fund --loglevel=error "$(ls "$out"/jenga-stk-*.tgz)" "$tools/node_modules/@types/node" >/dev/null)
+  echo "$dir"
+}
+
+test_js() {
+  build
+  local dir
+  dir=$(scratch)
+  cp bindings-wasm/tests/js/*.test.mjs "$dir/"
+  log "node --test (package installed from the tarball into $dir)"
+  (cd "$dir" && JENGA_ROOT="$root" node --test --test-reporter=spec)
+  log "tsc --noEmit --strict over examples/node/typed-example.ts against the installed package"
+  cp examples/node/typed-example.ts "$dir/"
+  cat > "$dir/tsconfig.json" <<JSON
+{ "compilerOptions": { "strict": true, "noEmit": true, "module": "nodenext", "moduleResolution": "nodenext",
+  "target": "es2022", "lib": ["es2022", "dom"], "types": ["node"], "skipLibCheck": false },
+  "files": ["typed-example.ts"] }
+JSON
+  (cd "$dir" && "$tools/node_modules/.bin/tsc" -p tsconfig.json)
+  log "wasm-bindgen-test under Node"
+  cargo test -p jenga-stk-wasm --target wasm32-unknown-unknown 2>&1 | grep -Ev "^\s*(Compiling|Running|Finished|Blocking)"
+}
+
+case "${1:-}" in
+  setup) setup ;;
+  build) build ;;
+  test) test_js ;;
+  bench) build; dir=$(scratch); cp bindings-wasm/bench/sign.bench.mjs "$dir/"; (cd "$dir" && JENGA_ROOT="$root" node sign.bench.mjs) ;;
+  *) echo "usage: $0 setup|build|test|bench" >&2; exit 2 ;;
+esac
