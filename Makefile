@@ -4,7 +4,7 @@
 CARGO ?= cargo
 SHELL := /bin/bash
 
-.PHONY: all demo test setup fmt-check clippy test-rust vectors vectors-check bench clean
+.PHONY: all demo test setup fmt-check clippy test-rust test-wasm test-node-example vectors vectors-check bench bench-wasm clean
 
 all: test
 
@@ -13,8 +13,11 @@ setup:
 
 demo: setup
 	@scripts/demo.sh
+	@echo
+	@echo "== the same payment from Node (examples/node, the npm package from its tarball)"
+	@scripts/node-example.sh demo
 
-test: setup fmt-check clippy test-rust vectors-check
+test: setup fmt-check clippy test-rust vectors-check test-wasm test-node-example
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -38,9 +41,22 @@ vectors-check:
 vectors:
 	python3 tests/vectors/tools/build_vectors.py
 
+# The npm package: built, packed, installed from the tarball into a scratch
+# project, then node --test (every vector), tsc --strict, wasm-bindgen-test.
+test-wasm:
+	$(CARGO) clippy -p jenga-stk-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
+	scripts/wasm.sh test
+
+# The Node shop example against the sandbox.
+test-node-example:
+	scripts/node-example.sh test
+
 # Criterion benchmarks beside `openssl speed rsa2048`, in one run (docs/benchmarks.md).
 bench:
 	scripts/bench-core.sh
+
+bench-wasm:
+	scripts/wasm.sh bench
 
 clean:
 	$(CARGO) clean

@@ -31,4 +31,9 @@ apt_install() {
 
 command -v openssl >/dev/null 2>&1 || apt_install openssl
 command -v python3 >/dev/null 2>&1 || apt_install python3
+command -v node >/dev/null 2>&1 || apt_install nodejs npm
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 18 ]; then echo "[setup] Node.js >= 18 is required (found $(node --version))" >&2; exit 1; fi
+# The npm package's tools: wasm32 target, wasm-bindgen-cli pinned to the library, npm tools.
+"$(dirname "$0")/wasm.sh" setup
 exit 0

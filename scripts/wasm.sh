@@ -81,12 +81,20 @@ test_js() {
   cp bindings-wasm/tests/js/*.test.mjs "$dir/"
   log "node --test (package installed from the tarball into $dir)"
   (cd "$dir" && JENGA_ROOT="$root" node --test --test-reporter=spec)
-  log "tsc --noEmit --strict over examples/node/typed-example.ts against the installed package"
+  log "tsc --noEmit --strict over examples/node/typed-example.ts and the package README's TypeScript, against the installed package"
   cp examples/node/typed-example.ts "$dir/"
+  python3 - "$root/bindings-wasm/README.md" "$dir" <<'PY'
+import pathlib, re, sys
+blocks = re.findall(r"```ts\n(.*?)```", pathlib.Path(sys.argv[1]).read_text(), re.S)
+assert blocks, "no TypeScript in the README"
+for i, block in enumerate(blocks):
+    pathlib.Path(sys.argv[2], f"readme-{i}.ts").write_text(block + "\nexport {};\n")
+print(f"[wasm] {len(blocks)} README TypeScript blocks")
+PY
   cat > "$dir/tsconfig.json" <<JSON
 { "compilerOptions": { "strict": true, "noEmit": true, "module": "nodenext", "moduleResolution": "nodenext",
   "target": "es2022", "lib": ["es2022", "dom"], "types": ["node"], "skipLibCheck": false },
-  "files": ["typed-example.ts"] }
+  "include": ["typed-example.ts", "readme-*.ts"] }
 JSON
   (cd "$dir" && "$tools/node_modules/.bin/tsc" -p tsconfig.json)
   log "wasm-bindgen-test under Node"

@@ -9,6 +9,7 @@
 
 const MAX_INPUT_BYTES = 16 * 1024 * 1024; // beyond this nothing is copied into WebAssembly
 const SECRET_HEADERS = ["authorization", "api-key"];
+const SIGN_ALGORITHM = { name: "RSASSA-PKCS1-v1_5" };
 
 /** Every failure of this package: a real Error with a stable `code`. */
 export class JengaError extends Error {
@@ -161,7 +162,7 @@ export class HttpRequest {
   }
 }
 
-export function makeApi(wasm, { subtle, ready = () => {} } = {}) {
+export function makeApi(wasm, { subtle, ready = () => {}, encodeBase64 = base64 } = {}) {
   const use = (fn) => {
     ready();
     return call(fn);
@@ -284,10 +285,14 @@ export function makeApi(wasm, { subtle, ready = () => {} } = {}) {
     }
 
     /** Signs `message` (a string, as UTF-8, or bytes); resolves to Base64. */
-    async sign(message) {
-      const data = bytes(message, "message");
-      const signature = await subtle.sign("RSASSA-PKCS1-v1_5", this.#key, data);
-      return base64(signature);
+    sign(message) {
+      let data;
+      try {
+        data = bytes(message, "message");
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return subtle.sign(SIGN_ALGORITHM, this.#key, data).then(encodeBase64);
     }
 
     toString() {

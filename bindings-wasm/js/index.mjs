@@ -26,4 +26,7 @@ export const {
   parseIpn,
   signingStringOfBody,
   reconcile,
-} = makeApi(wasm, { subtle: webcrypto.subtle });
+} = makeApi(wasm, {
+  subtle: webcrypto.subtle,
+  encodeBase64: (bytes) => Buffer.from(bytes).toString("base64"),
+});

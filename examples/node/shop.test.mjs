@@ -1,0 +1,88 @@
+// The Node shop against the real sandbox over HTTP: a paid order, a failed
+// one, a duplicated IPN ignored, and a forged callback refused.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { IpnAuth } from "jenga-stk";
+import { createShop } from "./shop.mjs";
+
+const root = process.env.JENGA_ROOT;
+const sandboxBin = process.env.JENGA_SANDBOX_BIN;
+assert.ok(root && sandboxBin, "JENGA_ROOT and JENGA_SANDBOX_BIN must be set (scripts/node-example.sh)");
+
+let shop;
+const server = createServer((req, res) => shop.handle(req, res));
+await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+const local = `http://127.0.0.1:${server.address().port}`;
+
+const sandbox = spawn(sandboxBin, [
+  "--public-key", `${root}/tests/keys/test-pkcs8-2048.pub.pem`,
+  "--ipn-url", `${local}/jenga/ipn`,
+  "--callback-delay-ms", "50", "--ipn-delay-ms", "50",
+], { stdio: ["ignore", "pipe", "inherit"] });
+const sandboxUrl = await new Promise((resolve, reject) => {
+  createInterface({ input: sandbox.stdout }).once("line", resolve);
+  sandbox.once("exit", (code) => reject(new Error(`sandbox exited ${code}`)));
+});
+after(() => {
+  sandbox.kill();
+  server.close();
+});
+
+shop = await createShop({
+  environment: sandboxUrl,
+  credentials: { apiKey: "sandbox-api-key", merchantCode: "0000000000", consumerSecret: "sandbox-consumer-secret" },
+  privateKeyPem: readFileSync(`${root}/tests/keys/test-pkcs8-2048.pem`, "utf8"),
+  callbackSecret: "node example test secret, 32+ bytes long",
+  ipn: { username: "sandbox-ipn", password: "sandbox-ipn-password" },
+  publicBaseUrl: local,
+});
+
+async function pay(order, msisdn) {
+  const answer = await fetch(`${local}/checkout`, {
+    method: "POST",
+    body: JSON.stringify({ orderReference: order, paymentReference: `P${order}`, msisdn, amount: "2" }),
+  }).then((r) => r.json());
+  assert.equal(answer.type, "accepted", JSON.stringify(answer));
+  await shop.settled(order, 20000);
+  return fetch(`${local}/payments/${order}`).then((r) => r.json());
+}
+
+test("a paid order is confirmed by the IPN and the status query", async () => {
+  const decision = await pay("NODEPAID1", "0722000000");
+  assert.equal(decision.state, "paid");
+  assert.equal(decision.confirmed, true);
+  assert.deepEqual(decision.conflicts, []);
+  assert.match(decision.mpesaReceipt, /^SBX/);
+});
+
+test("a cancelled order ends failed", async () => {
+  const decision = await pay("NODEFAIL1", "0722000001");
+  assert.equal(decision.state, "failed");
+  assert.equal(decision.confirmed, true);
+});
+
+test("a duplicated IPN is acknowledged and ignored", async () => {
+  const payment = shop.payments.get("NODEPAID1");
+  const [body] = payment.ipns.values();
+  const auth = new IpnAuth("sandbox-ipn", "sandbox-ipn-password").authorizationHeader();
+  for (let i = 0; i < 2; i++) {
+    const r = await fetch(`${local}/jenga/ipn`, { method: "POST", headers: { authorization: auth }, body });
+    assert.equal(r.status, 200);
+  }
+  assert.equal(payment.ipns.size, 1);
+  const wrong = await fetch(`${local}/jenga/ipn`, { method: "POST", headers: { authorization: "Basic d3Jvbmc6d3Jvbmc=" }, body });
+  assert.equal(wrong.status, 401);
+});
+
+test("a forged callback is refused", async () => {
+  const forged = await fetch(`${local}/jenga/callback?jenga_order=NODEPAID1&jenga_payment=PNODEPAID1&jenga_token=AAAA`, {
+    method: "POST",
+    body: "{}",
+  });
+  assert.equal(forged.status, 401);
+  assert.deepEqual(await forged.json(), { error: "callback_token_invalid" });
+});
