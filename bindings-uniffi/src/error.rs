@@ -1,0 +1,222 @@
+//! The one error type: every core error becomes a `JengaError` variant that
+//! carries the stable `code`, the `field` path (or none) and a human `detail`.
+//! Codes and fields are compared by programs; details are for people.
+
+use std::fmt;
+
+use crate::types::{Problem, Rejection};
+
+/// Every failure of the library. Each variant carries `code` (stable, e.g.
+/// `invalid_phone`), `field` (the field or JSON path, when the error is about
+/// one) and `detail` (a readable explanation, never containing secrets).
+#[derive(Debug, uniffi::Error)]
+pub enum JengaError {
+    /// The input is invalid (`code` is `validation_failed`); `problems` lists
+    /// every problem with its own field and code.
+    Validation {
+        /// `validation_failed`, or the amount code when a foreign decimal cannot be an amount.
+        code: String,
+        /// The first problem's field.
+        field: Option<String>,
+        /// A readable summary.
+        detail: String,
+        /// Every problem, in the order of the provider's page.
+        problems: Vec<Problem>,
+    },
+    /// A key could not be loaded (`key_invalid`, `key_too_small`, …).
+    Key {
+        /// The stable code.
+        code: String,
+        /// Always none.
+        field: Option<String>,
+        /// A readable explanation.
+        detail: String,
+    },
+    /// A signature is malformed, does not verify, or could not be made.
+    Signature {
+        /// The stable code.
+        code: String,
+        /// Always none.
+        field: Option<String>,
+        /// A readable explanation.
+        detail: String,
+    },
+    /// The peer sent something unusable (`not_json`, `missing_field`, …);
+    /// `field` is the JSON path.
+    Parse {
+        /// The stable code.
+        code: String,
+        /// The JSON path, when known.
+        field: Option<String>,
+        /// A readable explanation.
+        detail: String,
+    },
+    /// A callback or IPN failed authentication: treat it as forged.
+    Auth {
+        /// The stable code.
+        code: String,
+        /// Always none.
+        field: Option<String>,
+        /// A readable explanation.
+        detail: String,
+    },
+    /// The provider refused (`provider_rejected`), with what to do next.
+    Rejected {
+        /// `provider_rejected`.
+        code: String,
+        /// Always none.
+        field: Option<String>,
+        /// A readable explanation.
+        detail: String,
+        /// The provider's answer, classified.
+        rejection: Rejection,
+    },
+}
+
+impl JengaError {
+    /// The stable code of any variant.
+    pub fn code(&self) -> &str {
+        match self {
+            JengaError::Validation { code, .. }
+            | JengaError::Key { code, .. }
+            | JengaError::Signature { code, .. }
+            | JengaError::Parse { code, .. }
+            | JengaError::Auth { code, .. }
+            | JengaError::Rejected { code, .. } => code,
+        }
+    }
+
+    fn detail(&self) -> &str {
+        match self {
+            JengaError::Validation { detail, .. }
+            | JengaError::Key { detail, .. }
+            | JengaError::Signature { detail, .. }
+            | JengaError::Parse { detail, .. }
+            | JengaError::Auth { detail, .. }
+            | JengaError::Rejected { detail, .. } => detail,
+        }
+    }
+
+    /// A signing failure that did not come from the core (a foreign signer).
+    pub(crate) fn signing_failed(detail: String) -> JengaError {
+        JengaError::Signature {
+            code: "signing_failed".to_owned(),
+            field: None,
+            detail,
+        }
+    }
+}
+
+impl fmt::Display for JengaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code(), self.detail())
+    }
+}
+
+impl std::error::Error for JengaError {}
+
+impl From<jenga_stk::Error> for JengaError {
+    fn from(e: jenga_stk::Error) -> Self {
+        let code = e.code().to_owned();
+        let field = e.field().map(str::to_owned);
+        let detail = e.to_string();
+        match e {
+            jenga_stk::Error::Validation(v) => JengaError::Validation {
+                code,
+                field,
+                detail,
+                problems: v.into_problems().into_iter().map(Problem::from).collect(),
+            },
+            jenga_stk::Error::Key(_) => JengaError::Key {
+                code,
+                field,
+                detail,
+            },
+            jenga_stk::Error::Signature(_) => JengaError::Signature {
+                code,
+                field,
+                detail,
+            },
+            jenga_stk::Error::Auth(_) => JengaError::Auth {
+                code,
+                field,
+                detail,
+            },
+            jenga_stk::Error::Rejected(r) => JengaError::Rejected {
+                code,
+                field,
+                detail,
+                rejection: Rejection::from(r),
+            },
+            // Parse errors, and any kind a later core adds: code and field are kept.
+            _ => JengaError::Parse {
+                code,
+                field,
+                detail,
+            },
+        }
+    }
+}
+
+macro_rules! from_core {
+    ($($t:ty),*) => {$(
+        impl From<$t> for JengaError {
+            fn from(e: $t) -> Self {
+                jenga_stk::Error::from(e).into()
+            }
+        }
+    )*};
+}
+from_core!(
+    jenga_stk::ValidationError,
+    jenga_stk::KeyError,
+    jenga_stk::SignatureError,
+    jenga_stk::ParseError,
+    jenga_stk::AuthError
+);
+
+impl From<jenga_stk::Rejection> for JengaError {
+    fn from(r: jenga_stk::Rejection) -> Self {
+        jenga_stk::Error::Rejected(r).into()
+    }
+}
+
+/// A foreign signer (Kotlin, Swift) threw something other than a `JengaError`.
+impl From<uniffi::UnexpectedUniFFICallbackError> for JengaError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        JengaError::signing_failed(format!("the foreign signer failed: {}", e.reason))
+    }
+}
+
+/// A decimal from Kotlin or Swift that is not an amount (negative, more than
+/// two decimals, too large): a validation error with the amount's own code.
+pub(crate) fn amount_error(e: &jenga_stk::AmountError) -> JengaError {
+    JengaError::Validation {
+        code: e.code().to_owned(),
+        field: Some("amount".to_owned()),
+        detail: format!("amount: {e}"),
+        problems: vec![Problem {
+            field: "amount".to_owned(),
+            code: e.code().to_owned(),
+            message: e.to_string(),
+        }],
+    }
+}
+
+/// A status outside 100-599.
+pub(crate) fn http_status(status: u16) -> Result<u16, JengaError> {
+    if (100..=599).contains(&status) {
+        Ok(status)
+    } else {
+        Err(JengaError::Validation {
+            code: "validation_failed".to_owned(),
+            field: Some("status".to_owned()),
+            detail: "status: must be an HTTP status (100-599)".to_owned(),
+            problems: vec![Problem {
+                field: "status".to_owned(),
+                code: "invalid_type".to_owned(),
+                message: "must be an HTTP status (100-599)".to_owned(),
+            }],
+        })
+    }
+}

@@ -1,0 +1,148 @@
+//! Stateless functions: one per core function, converting types only.
+
+use std::sync::Arc;
+
+use jenga_stk as core;
+use jenga_stk::{DateTime, Limits};
+
+use crate::error::{JengaError, http_status};
+use crate::objects::{AccessToken, Environment, HttpRequest, Signer, Token, TokenResponse};
+use crate::types::{
+    Expected, InitResponse, Ipn, OrderStatus, Reconciliation, RequestOptions, StatusResponse,
+    StkCallback,
+};
+
+type Result<T> = std::result::Result<T, JengaError>;
+
+/// Options from their JSON form (`{"amountDecimals":"two","phoneFormat":"local",…}`);
+/// unknown options are an `invalid_option` error.
+#[uniffi::export]
+pub fn request_options_from_json(json: String) -> Result<RequestOptions> {
+    Ok(core::RequestOptions::from_json(json.as_bytes())?.into())
+}
+
+/// Classifies the answer to the push initiation (HTTP 200 with `status:false` is a rejection).
+#[uniffi::export]
+pub fn classify_init_response(status: u16, body: Vec<u8>) -> Result<InitResponse> {
+    let status = http_status(status)?;
+    Ok(core::classify_init_response(status, &body, &Limits::default())?.into())
+}
+
+/// Parses the token answer received at `now` (your clock).
+#[uniffi::export]
+pub fn parse_token_response(status: u16, body: Vec<u8>, now: DateTime) -> Result<TokenResponse> {
+    let status = http_status(status)?;
+    Ok(
+        match core::parse_token_response(status, &body, now, &Limits::default())? {
+            core::TokenResponse::Token(token) => TokenResponse::Token {
+                token: Arc::new(Token(token)),
+            },
+            core::TokenResponse::Rejected(r) => TokenResponse::Rejected {
+                rejection: r.into(),
+            },
+        },
+    )
+}
+
+/// Whether the order status query carries a `Signature` header (the docs are unclear).
+#[derive(uniffi::Enum)]
+pub enum StatusSignature {
+    /// No `Signature` header (the provider's curl example).
+    None,
+    /// Sign the order reference with this signer.
+    Sign {
+        /// The signer.
+        signer: Arc<Signer>,
+    },
+    /// A Base64 signature of the order reference made elsewhere (a foreign signer).
+    Provided {
+        /// The Base64 signature.
+        signature_base64: String,
+    },
+}
+
+/// The order status query for `order_reference`.
+#[uniffi::export]
+pub fn order_status_request(
+    environment: &Environment,
+    token: &AccessToken,
+    order_reference: String,
+    signature: StatusSignature,
+) -> Result<Arc<HttpRequest>> {
+    let request = match signature {
+        StatusSignature::None => core::order_status_request(
+            &environment.0,
+            &token.0,
+            &order_reference,
+            core::StatusSignature::None,
+        )?,
+        StatusSignature::Sign { signer } => core::order_status_request(
+            &environment.0,
+            &token.0,
+            &order_reference,
+            core::StatusSignature::Sign(&signer.0),
+        )?,
+        StatusSignature::Provided { signature_base64 } => core::order_status_request(
+            &environment.0,
+            &token.0,
+            &order_reference,
+            core::StatusSignature::Provided(core::Signature::from_base64(&signature_base64)?),
+        )?,
+    };
+    Ok(Arc::new(HttpRequest(request)))
+}
+
+/// Parses the status query's answer.
+#[uniffi::export]
+pub fn parse_status_response(status: u16, body: Vec<u8>) -> Result<StatusResponse> {
+    let status = http_status(status)?;
+    Ok(core::parse_status_response(status, &body, &Limits::default())?.into())
+}
+
+/// Parses the callback posted to `callbackUrl` (prefer `CallbackUrls.verifyCallback`).
+#[uniffi::export]
+pub fn parse_callback(body: Vec<u8>) -> Result<StkCallback> {
+    Ok(core::parse_callback(&body, &Limits::default())?.into())
+}
+
+/// Parses an IPN body (check its `Authorization` with `IpnAuth` first).
+#[uniffi::export]
+pub fn parse_ipn(body: Vec<u8>) -> Result<Ipn> {
+    Ok(core::parse_ipn(&body, &Limits::default())?.into())
+}
+
+/// Decides paid / failed / pending: IPN over status query over callback.
+#[uniffi::export]
+pub fn reconcile(
+    expected: Expected,
+    callback: Option<StkCallback>,
+    ipns: Vec<Ipn>,
+    status: Option<OrderStatus>,
+) -> Reconciliation {
+    let callback = callback.map(core::StkCallback::from);
+    let ipns: Vec<core::Ipn> = ipns.into_iter().map(core::Ipn::from).collect();
+    let status = status.map(core::OrderStatus::from);
+    let expected = core::Expected {
+        order_reference: expected.order_reference,
+        amount: expected.amount,
+        currency: expected.currency,
+    };
+    let evidence = core::Evidence {
+        callback: callback.as_ref(),
+        ipns: &ipns,
+        status: status.as_ref(),
+    };
+    core::reconcile(&expected, &evidence).into()
+}
+
+/// The signing string of a received request body, from the body's own texts.
+#[uniffi::export]
+pub fn signing_string_of_body(body: Vec<u8>) -> Result<String> {
+    Ok(core::signing_string_of_body(&body, &Limits::default())?)
+}
+
+/// Whether an HTTP status is worth retrying (5xx, 429).
+#[uniffi::export]
+pub fn is_retryable_status(status: u16) -> bool {
+    core::is_retryable_status(status)
+}

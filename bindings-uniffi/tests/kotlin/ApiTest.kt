@@ -1,0 +1,187 @@
+// The Kotlin API beyond the vectors: the foreign signer, typed input, exact
+// money, redacted secrets, and errors as exceptions.
+package jenga.stk.tests
+
+import jenga.stk.*
+import java.math.BigDecimal
+import java.security.KeyFactory
+import java.security.PrivateKey
+import java.security.spec.PKCS8EncodedKeySpec
+import java.time.Instant
+import java.util.Base64
+
+/** Signs with the JDK, as an app would with a key in Android Keystore: the key never enters the library. */
+class JdkSigner(private val key: PrivateKey) : ForeignSigner {
+    var calls = 0
+    override fun sign(message: ByteArray): ByteArray {
+        calls++
+        val s = java.security.Signature.getInstance("SHA256withRSA")
+        s.initSign(key)
+        s.update(message)
+        return s.sign()
+    }
+}
+
+fun pkcs8Key(pem: String): PrivateKey {
+    check(pem.contains("BEGIN PRIVATE KEY")) { "not PKCS#8" }
+    val b64 = pem.lines().filter { !it.startsWith("-----") }.joinToString("")
+    return KeyFactory.getInstance("RSA").generatePrivate(PKCS8EncodedKeySpec(Base64.getDecoder().decode(b64)))
+}
+
+class ApiTests(private val v: Vectors) {
+    private val pageExample = """{"order":{"orderReference":"OR28922980077","orderAmount":2,"orderCurrency":"KES","countryCode":"KE","description":"Purchase"},
+        "customer":{"name":"John Doe","email":"xyx2@gmail.com","phoneNumber":"0722000111","identityNumber":"0000000"},
+        "payment":{"paymentReference":"MKQR28922980073","paymentCurrency":"KES","callbackUrl":"https://shop.example.com/jenga/callback",
+        "details":{"msisdn":"0722000000","paymentAmount":2}}}"""
+
+    private fun input(amount: BigDecimal) = StkPushInput(
+        order = OrderInput(orderReference = "OR28922980077", orderAmount = amount, orderCurrency = "KES", countryCode = "KE", description = "Purchase"),
+        customer = CustomerInput(name = "John Doe", email = "xyx2@gmail.com", phoneNumber = "0722000111", identityNumber = "0000000"),
+        payment = PaymentInput(
+            paymentReference = "MKQR28922980073", paymentCurrency = "KES", callbackUrl = "https://shop.example.com/jenga/callback",
+            details = PaymentDetailsInput(msisdn = "0722000000", paymentAmount = amount),
+        ),
+    )
+
+    fun foreignSigner(): String {
+        var n = 0
+        for ((pkcs8, pkcs1) in listOf("test-pkcs8-2048" to "test-pkcs1-2048", "test-pkcs8-4096" to null)) {
+            val push = StkPush.fromJson(pageExample, RequestOptions())
+            val core = push.sign(Signer(v.key(pkcs8)))
+            val jdk = JdkSigner(pkcs8Key(v.key(pkcs8)))
+            val foreign = push.signWith(jdk)
+            check(jdk.calls == 1) { "foreign signer called ${jdk.calls} times" }
+            check(Base64.getDecoder().decode(foreign.signature()).contentEquals(Base64.getDecoder().decode(core.signature()))) {
+                "$pkcs8: the JDK's signature differs from the core's"
+            }
+            foreign.verify(Signer(v.key(pkcs8)).verifier())
+            n++
+            if (pkcs1 != null) {
+                // A PKCS#1 key exported by the library as PKCS#8 DER, as an app would import it into its key store.
+                val der = Signer(v.key(pkcs1)).pkcs8Der()
+                val imported = KeyFactory.getInstance("RSA").generatePrivate(PKCS8EncodedKeySpec(der))
+                val want = push.sign(Signer(v.key(pkcs1))).signature()
+                check(push.signWith(JdkSigner(imported)).signature() == want) { "imported key differs" }
+                n++
+            }
+        }
+        // The page example's expected signature from signatures.json, through the JDK.
+        val want = "i33xC9RHwOW5so07W6CPs3xmY0kCd5v/E11jzuZiE0PTDtCcgh6DmRGvdJCW/lRPBhAO7g64U/wmhivXc0st110b5e+udxGjKAmZhbW4iifuVpLSysZ7gk8gNOENSHHQLRym9hiwQXdnkXJJs4pII07OkbdD/zl2fhlDCZqB7iCgIMzA0fZGvZ17Kip+35z0aD+ha6x5aHNMpJlqPcN9qmCXQ8ID5wUvMFsWun9xIRLy+xFc+ntt0BFrqVCvD07Wc56sEV+7k2atpEA34si+64AXvASbKYkOQCDJoeWvImqXrsGTe9iGO9n9jithoU7pq++WHXzmItu20ANW52gKBg=="
+        val imported = KeyFactory.getInstance("RSA").generatePrivate(PKCS8EncodedKeySpec(Signer(v.key("test-pkcs1-2048")).pkcs8Der()))
+        check(StkPush.fromJson(pageExample, RequestOptions()).signWith(JdkSigner(imported)).signature() == want) { "page example signature" }
+
+        // A signer that throws becomes signing_failed; one that returns nothing is refused.
+        val throwing = object : ForeignSigner {
+            override fun sign(message: ByteArray): ByteArray = throw IllegalStateException("keystore locked")
+        }
+        try {
+            StkPush.fromJson(pageExample, RequestOptions()).signWith(throwing)
+            throw Failure("a throwing signer was accepted")
+        } catch (e: JengaException.Signature) {
+            check(e.code == "signing_failed") { e.code }
+        }
+        val empty = object : ForeignSigner { override fun sign(message: ByteArray) = ByteArray(0) }
+        try {
+            StkPush.fromJson(pageExample, RequestOptions()).signWith(empty)
+            throw Failure("an empty signature was accepted")
+        } catch (e: JengaException.Signature) {
+            check(e.code.isNotEmpty()) { e.code }
+        }
+        return "$n keys, identical bytes"
+    }
+
+    fun typedInputAndMoney(): String {
+        val fromJson = StkPush.fromJson(pageExample, RequestOptions())
+        val typed = StkPush(input(BigDecimal("2")), RequestOptions())
+        check(typed.body() == fromJson.body()) { "typed body differs:\n${typed.body()}\n${fromJson.body()}" }
+        check(typed.signingString() == "OR28922980077KES07220000002") { typed.signingString() }
+        check(typed.paymentAmount() == BigDecimal("2")) { "amount ${typed.paymentAmount()}" }
+
+        // Two decimals as a string: BigDecimal("2.5") is written 2.50, exactly.
+        val two = StkPush(input(BigDecimal("2.5")), RequestOptions(amountDecimals = AmountDecimals.TWO, amountEncoding = AmountEncoding.STRING))
+        check(two.signingString() == "OR28922980077KES07220000002.50") { two.signingString() }
+        check(two.body().contains("\"paymentAmount\":\"2.50\"")) { two.body() }
+        check(two.paymentAmount().compareTo(BigDecimal("2.50")) == 0) { "${two.paymentAmount()}" }
+
+        // A fraction under whole-unit style is an error, never rounded; every problem at once.
+        try {
+            StkPush(input(BigDecimal("2.5")), RequestOptions())
+            throw Failure("2.5 accepted as whole units")
+        } catch (e: JengaException.Validation) {
+            check(e.problems.map { it.code }.toSet() == setOf("amount_not_whole")) { "${e.problems}" }
+            check(e.problems.map { it.field } == listOf("order.orderAmount", "payment.details.paymentAmount")) { "${e.problems}" }
+        }
+        // A BigDecimal that is not an amount (three decimals, negative) fails with the amount's code.
+        for ((text, code) in listOf("2.005" to "amount_too_precise", "-2" to "amount_not_positive")) {
+            try {
+                StkPush(input(BigDecimal(text)), RequestOptions())
+                throw Failure("$text accepted")
+            } catch (e: JengaException.Validation) {
+                check(e.code == code) { "$text: ${e.code}" }
+            }
+        }
+        // Options round trip and unknown options.
+        val options = requestOptionsFromJson("""{"amountDecimals":"two","phoneFormat":"international","maxAmount":"1000"}""")
+        check(options.amountDecimals == AmountDecimals.TWO && options.phoneFormat == PhoneFormat.INTERNATIONAL) { "$options" }
+        check(options.maxAmount == BigDecimal("1000")) { "${options.maxAmount}" }
+        try {
+            requestOptionsFromJson("""{"amountDecimal":"two"}""")
+            throw Failure("unknown option accepted")
+        } catch (e: JengaException.Validation) {
+            check(e.problems.single().code == "invalid_option") { "${e.problems}" }
+        }
+        return "bodies equal, BigDecimal exact"
+    }
+
+    fun secretsAndErrors(): String {
+        val pem = v.key("test-pkcs1-2048")
+        val signer = Signer(pem)
+        check(!signer.toString().contains("PRIVATE") && signer.toString().contains("redacted")) { signer.toString() }
+        val token = AccessToken("eyJ.secret-token.sig")
+        check(!token.toString().contains("secret-token")) { token.toString() }
+        val creds = Credentials("api-key-secret", "4445776666", "consumer-secret-value")
+        check(!creds.toString().contains("api-key-secret") && !creds.toString().contains("consumer-secret-value")) { "printed: $creds" }
+        val tokenRequest = creds.tokenRequest(Environment.uat())
+        check(!tokenRequest.toString().contains("consumer-secret-value") && !tokenRequest.toString().contains("api-key-secret")) { tokenRequest.toString() }
+        val request = StkPush.fromJson(pageExample, RequestOptions()).sign(signer).httpRequest(Environment.uat(), token)
+        check(!request.toString().contains("secret-token")) { request.toString() }
+        check(request.header("authorization") == "Bearer eyJ.secret-token.sig") { "header lookup" }
+        check(request.url() == "https://uat.finserve.africa/api-checkout/mpesa-stk-push/v3.0/init") { request.url() }
+
+        // Errors: a Key variant, a Parse variant with its JSON path, an Auth variant, a Rejected variant.
+        try { Signer(v.key("test-1024")); throw Failure("1024-bit key accepted") } catch (e: JengaException.Key) {
+            check(e.code == "key_too_small" && e.field == null) { e.code }
+        }
+        try { parseCallback("{\"data\":{}}".toByteArray()); throw Failure("bad callback accepted") } catch (e: JengaException.Parse) {
+            check(e.code == "missing_field" && e.field != null) { "${e.code} ${e.field}" }
+        }
+        try { IpnAuth("u", "p").verify("Basic d3Jvbmc6d3Jvbmc="); throw Failure("wrong IPN auth accepted") } catch (e: JengaException.Auth) {
+            check(e.code == "ipn_auth_invalid") { e.code }
+        }
+        val state = TokenState(Environment.uat(), creds)
+        try {
+            state.onResponse(401.toUShort(), """{"status":false,"code":401,"message":"Invalid","error_code":"UNAUTHORIZED"}""".toByteArray(), Instant.now())
+            throw Failure("401 stored")
+        } catch (e: JengaException.Rejected) {
+            check(e.code == "provider_rejected" && e.rejection.action == NextAction.REFRESH_TOKEN_AND_RETRY) { "${e.rejection}" }
+        }
+        try { Environment("http://example.com"); throw Failure("insecure base URL accepted") } catch (e: JengaException.Validation) {
+            check(e.problems.isNotEmpty()) { "no problems" }
+        }
+        try { classifyInitResponse(1000.toUShort(), ByteArray(0)); throw Failure("status 1000 accepted") } catch (e: JengaException.Validation) {
+            check(e.field == "status") { "${e.field}" }
+        }
+        // Times are Instants, millisecond-exact.
+        val now = Instant.parse("2021-07-13T07:03:05.123Z")
+        val body = """{"accessToken":"eyJ.x.y","expiresIn":"2021-07-13T07:18:02Z","issuedAt":"2021-07-13T07:03:02Z","tokenType":"Bearer"}"""
+        val stored = TokenState(Environment.uat(), creds).onResponse(200.toUShort(), body.toByteArray(), now)
+        check(stored.receivedAt() == now && stored.expiresAt() == now.plusSeconds(900)) { "${stored.receivedAt()} ${stored.expiresAt()}" }
+        return "redacted, typed errors"
+    }
+
+    fun all(): List<Pair<String, () -> String>> = listOf(
+        "foreign signer (java.security SHA256withRSA)" to ::foreignSigner,
+        "typed input and BigDecimal money" to ::typedInputAndMoney,
+        "secrets redacted, errors typed" to ::secretsAndErrors,
+    )
+}

@@ -1,0 +1,16 @@
+// Runs the Kotlin test suite: java -cp <jar>:... jenga.stk.tests.MainKt <repo root> <sandbox binary>
+package jenga.stk.tests
+
+import java.io.File
+import kotlin.system.exitProcess
+
+fun main(args: Array<String>) {
+    val root = File(args.getOrNull(0) ?: ".").absoluteFile
+    val sandbox = args.getOrNull(1) ?: File(root, "target/debug/jenga-sandbox").path
+    val vectors = Vectors(root)
+    val tests = vectors.all() + ApiTests(vectors).all() +
+        listOf("end-to-end payment against the sandbox" to { EndToEnd(vectors, root, sandbox).run() })
+    val failed = runAll(tests)
+    println(if (failed == 0) "kotlin: all ${tests.size} tests passed" else "kotlin: $failed of ${tests.size} tests FAILED")
+    exitProcess(if (failed == 0) 0 else 1)
+}

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Kotlin and Swift bindings (bindings-uniffi/): set up, generate, build, test.
+#
+#   scripts/uniffi.sh        # everything below; exits non-zero on any failure
+#
+# 1. Setup (idempotent, skips what is present): the workspace uniffi-bindgen
+#    (debug, `cli` feature, built once), the product cdylib, a separate
+#    test-hooks cdylib, the sandbox; JNA from apt; the Kotlin compiler from npm
+#    (kotlin-compiler@2.4.20) into target/kotlin/.
+# 2. Generates Kotlin, Swift and Python sources in library mode into target/uniffi/.
+# 3. Builds target/uniffi/jenga-stk-kotlin.jar: classes + linux-x86-64/libjenga_stk_uniffi.so
+#    (JNA's resource path), compiles the Kotlin tests against that jar and runs
+#    them on the JVM: every vector, the API tests, the foreign signer
+#    (java.security SHA256withRSA), and an end-to-end payment against the sandbox.
+# 4. The panic test: the same build of a test-only library (cargo feature
+#    `test-hooks`, own target dir, never in the product jar) shows a Rust panic is
+#    an exception and the JVM survives.
+# 5. The uniffi-Python cross-check (Python's product is the pyo3 wheel).
+# 6. Swift: compiles and runs examples/swift when `swiftc` exists, else SKIPPED.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=$ROOT/target/uniffi
+KOTLIN_VERSION=2.4.20
+KOTLIN_HOME=$ROOT/target/kotlin/package
+HOOKS_TARGET=$ROOT/target/uniffi-test-hooks
+LIB=libjenga_stk_uniffi.so
+HOOK_SYMBOL=uniffi_jenga_stk_uniffi_fn_func_internal_test_panic
+started=$SECONDS
+
+step() { printf '\n== %s (%ss)\n' "$*" "$((SECONDS - started))"; }
+fail() { echo "uniffi.sh: $*" >&2; exit 1; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Runs "$@" only when the hash of the files in $1 (a list) changed since the last success.
+stamp_dir=$OUT/stamps
+changed() { # name, files...
+  local name=$1; shift
+  local sum; sum=$(cat "$@" | sha256sum | cut -d' ' -f1)
+  [ "$(cat "$stamp_dir/$name" 2>/dev/null)" != "$sum" ] && { echo "$sum" > "$stamp_dir/$name.new"; return 0; }
+  return 1
+}
+stamped() { mv "$stamp_dir/$1.new" "$stamp_dir/$1"; }
+
+# ---------------------------------------------------------------- setup
+step "setup"
+mkdir -p "$OUT" "$stamp_dir"
+command -v cargo >/dev/null || fail "cargo is required (rustup)"
+if ! command -v javac >/dev/null || ! command -v jar >/dev/null; then
+  as_root apt-get update -qq && as_root apt-get install -y -qq openjdk-17-jdk-headless >/dev/null
+fi
+if [ ! -f /usr/share/java/jna.jar ]; then
+  echo "installing JNA (apt libjna-java)"
+  as_root apt-get update -qq && as_root apt-get install -y -qq libjna-java >/dev/null
+fi
+JNA=/usr/share/java/jna.jar
+if [ ! -x "$KOTLIN_HOME/bin/kotlinc-jvm" ]; then
+  echo "installing the Kotlin compiler $KOTLIN_VERSION (npm kotlin-compiler)"
+  command -v npm >/dev/null || fail "npm is required to fetch the Kotlin compiler"
+  rm -rf "$ROOT/target/kotlin" && mkdir -p "$ROOT/target/kotlin"
+  (cd "$ROOT/target/kotlin" && npm pack --silent "kotlin-compiler@$KOTLIN_VERSION" >/dev/null \
+    && tar xzf "kotlin-compiler-$KOTLIN_VERSION.tgz" && rm "kotlin-compiler-$KOTLIN_VERSION.tgz")
+fi
+KOTLINC=$KOTLIN_HOME/bin/kotlinc-jvm
+STDLIB=$KOTLIN_HOME/lib/kotlin-stdlib.jar
+command -v python3 >/dev/null || { as_root apt-get update -qq && as_root apt-get install -y -qq python3 >/dev/null; }
+
+step "cargo builds (uniffi-bindgen once with the cli feature; the cdylibs; the sandbox)"
+cargo build -q -p jenga-stk-uniffi-bindgen --features cli --bin uniffi-bindgen
+cargo build -q -p jenga-stk-uniffi -p jenga-sandbox
+# A cdylib's file name carries no feature hash: if anyone built the test-hooks
+# feature into target/debug, rebuild so the product library never has the hook.
+if grep -qa "$HOOK_SYMBOL" "target/debug/$LIB"; then
+  touch bindings-uniffi/src/lib.rs && cargo build -q -p jenga-stk-uniffi
+  grep -qa "$HOOK_SYMBOL" "target/debug/$LIB" && fail "the product library exports the test hook"
+fi
+CARGO_TARGET_DIR=$HOOKS_TARGET cargo build -q -p jenga-stk-uniffi --features test-hooks
+grep -qa "$HOOK_SYMBOL" "$HOOKS_TARGET/debug/$LIB" || fail "the test-hooks library lacks its hook"
+BINDGEN=$ROOT/target/debug/uniffi-bindgen
+
+# ---------------------------------------------------------------- generate
+step "generate Kotlin, Swift and Python (library mode)"
+rm -rf "$OUT/gen" "$OUT/gen-test-hooks" && mkdir -p "$OUT/lib" "$OUT/lib-test-hooks"
+cp "target/debug/$LIB" "$OUT/lib/$LIB"
+cp "$HOOKS_TARGET/debug/$LIB" "$OUT/lib-test-hooks/$LIB"
+"$BINDGEN" generate "$OUT/lib/$LIB" --language kotlin --language swift --language python \
+  --no-format --out-dir "$OUT/gen" >/dev/null
+"$BINDGEN" generate "$OUT/lib-test-hooks/$LIB" --language kotlin --no-format --out-dir "$OUT/gen-test-hooks" >/dev/null
+mkdir -p "$OUT/swift" "$OUT/python"
+cp "$OUT/gen/JengaStk.swift" "$OUT/gen/JengaStkFFI.h" "$OUT/gen/JengaStkFFI.modulemap" "$OUT/swift/"
+cp "$OUT/gen/jenga_stk.py" "$OUT/lib/$LIB" "$OUT/python/"
+KT=$OUT/gen/jenga/stk/jenga_stk.kt
+KT_HOOKS=$OUT/gen-test-hooks/jenga/stk/jenga_stk.kt
+grep -q "^package jenga.stk" "$KT" || fail "Kotlin package is not jenga.stk"
+grep -q "internalTestPanic" "$KT" && fail "the product Kotlin bindings expose the test hook"
+echo "kotlin: $KT"; echo "swift:  $OUT/swift/{JengaStk.swift,JengaStkFFI.h,JengaStkFFI.modulemap}"; echo "python: $OUT/python/jenga_stk.py"
+
+# ---------------------------------------------------------------- jars
+# Builds a jar of the compiled bindings and the library at linux-x86-64/ (JNA's resource path).
+build_jar() { # name, kotlin source, library, jar
+  local name=$1 src=$2 lib=$3 jarfile=$4 classes=$OUT/classes-$1
+  if changed "classes-$name" "$src" "$KOTLINC" || [ ! -d "$classes" ]; then
+    rm -rf "$classes" && mkdir -p "$classes"
+    "$KOTLINC" -nowarn -cp "$JNA" -d "$classes" "$src"
+    stamped "classes-$name"
+  fi
+  rm -rf "$classes/linux-x86-64" && mkdir -p "$classes/linux-x86-64"
+  cp "$lib" "$classes/linux-x86-64/$LIB"
+  rm -f "$jarfile" && jar cf "$jarfile" -C "$classes" .
+  jar tf "$jarfile" | grep -qx "linux-x86-64/$LIB" || fail "$jarfile lacks linux-x86-64/$LIB"
+}
+step "build the jar (classes + linux-x86-64/$LIB)"
+JAR=$OUT/jenga-stk-kotlin.jar
+build_jar product "$KT" "$OUT/lib/$LIB" "$JAR"
+ls -l "$JAR"
+
+# ---------------------------------------------------------------- Kotlin tests
+step "compile and run the Kotlin tests on the JVM, against the jar"
+TESTS=(bindings-uniffi/tests/kotlin/*.kt)
+TEST_CLASSES=$OUT/test-classes
+if changed kotlin-tests "${TESTS[@]}" "$KT" || [ ! -d "$TEST_CLASSES" ]; then
+  rm -rf "$TEST_CLASSES" && mkdir -p "$TEST_CLASSES"
+  "$KOTLINC" -nowarn -cp "$JAR:$JNA" -d "$TEST_CLASSES" "${TESTS[@]}"
+  stamped kotlin-tests
+fi
+# No jna.library.path: JNA must load the library from the jar.
+java -cp "$JAR:$TEST_CLASSES:$JNA:$STDLIB" jenga.stk.tests.MainKt "$ROOT" "$ROOT/target/debug/jenga-sandbox"
+
+step "panic test (test-hooks library, its own jar)"
+HOOKS_JAR=$OUT/jenga-stk-kotlin-test-hooks.jar
+build_jar test-hooks "$KT_HOOKS" "$OUT/lib-test-hooks/$LIB" "$HOOKS_JAR"
+PANIC_CLASSES=$OUT/panic-classes
+if changed panic-test bindings-uniffi/tests/kotlin-panic/PanicTest.kt "$KT_HOOKS" || [ ! -d "$PANIC_CLASSES" ]; then
+  rm -rf "$PANIC_CLASSES" && mkdir -p "$PANIC_CLASSES"
+  "$KOTLINC" -nowarn -cp "$HOOKS_JAR:$JNA" -d "$PANIC_CLASSES" bindings-uniffi/tests/kotlin-panic/PanicTest.kt
+  stamped panic-test
+fi
+java -cp "$HOOKS_JAR:$PANIC_CLASSES:$JNA:$STDLIB" jenga.stk.tests.panic.PanicTestKt 2>"$OUT/panic-stderr.txt" \
+  || { cat "$OUT/panic-stderr.txt" >&2; fail "panic test failed"; }
+
+# ---------------------------------------------------------------- Python cross-check
+step "uniffi-Python cross-check (the Python product is the pyo3 wheel, not this)"
+python3 bindings-uniffi/tests/python/cross_check.py "$ROOT" "$OUT/python"
+
+# ---------------------------------------------------------------- Swift
+step "Swift"
+# The generated C header must at least be valid C (gcc needs clang's nullability keywords defined away).
+if command -v gcc >/dev/null; then
+  gcc -fsyntax-only -Wno-pragma-once-outside-header -D_Nullable= -D_Nonnull= -x c "$OUT/swift/JengaStkFFI.h" && echo "JengaStkFFI.h: valid C (gcc -fsyntax-only)"
+fi
+if command -v swiftc >/dev/null; then
+  swiftc -O -I "$OUT/swift" -Xcc "-fmodule-map-file=$OUT/swift/JengaStkFFI.modulemap" \
+    -L "$OUT/lib" -ljenga_stk_uniffi -module-name JengaStkExample \
+    "$OUT/swift/JengaStk.swift" examples/swift/main.swift -o "$OUT/swift/example"
+  LD_LIBRARY_PATH="$OUT/lib" DYLD_LIBRARY_PATH="$OUT/lib" "$OUT/swift/example" "$ROOT"
+else
+  echo "SKIPPED: Swift example not compiled or run: no swiftc on this machine (Swift sources, header and module map were generated into $OUT/swift)"
+fi
+
+echo
+echo "uniffi.sh: all checks passed ($((SECONDS - started))s)"
