@@ -4,7 +4,7 @@
 CARGO ?= cargo
 SHELL := /bin/bash
 
-.PHONY: all demo test setup fmt-check clippy test-rust test-wasm test-node-example test-uniffi vectors vectors-check bench bench-wasm clean
+.PHONY: all demo demo-python test setup fmt-check clippy test-rust test-wasm test-node-example test-python test-uniffi vectors vectors-check bench bench-wasm clean
 
 all: test
 
@@ -16,8 +16,15 @@ demo: setup
 	@echo
 	@echo "== the same payment from Node (examples/node, the npm package from its tarball)"
 	@scripts/node-example.sh demo
+	@echo
+	@echo "== and from Django (examples/django_shop, the Python wheel)"
+	@scripts/python-demo.sh
 
-test: setup fmt-check clippy test-rust vectors-check test-wasm test-node-example test-uniffi
+# The Django shop alone: a paid and a cancelled checkout against the sandbox.
+demo-python: setup
+	@scripts/python-demo.sh
+
+test: setup fmt-check clippy test-rust vectors-check test-wasm test-node-example test-python test-uniffi
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -50,6 +57,11 @@ test-wasm:
 # The Node shop example against the sandbox.
 test-node-example:
 	scripts/node-example.sh test
+
+# The Python wheel: built by maturin, installed into a fresh venv; pytest over
+# every vector, mypy --strict, stubtest, README snippets, the Django example's tests.
+test-python:
+	@scripts/python-test.sh
 
 # Kotlin/Swift bindings: every vector, the foreign signer, a panic and a sandbox
 # payment on the JVM from the built jar; Swift SKIPPED (said loudly) without swiftc.

@@ -1,0 +1,220 @@
+"""jenga_stk: the Jenga (Finserve / Equity Bank) M-Pesa STK push API, sans-IO.
+
+Build and sign the STK push, get it back as a plain HTTP request for
+``requests`` or ``httpx``, and read every answer: tokens, the init response,
+order status, the ``callbackUrl`` callback (authenticated by a token in its
+URL), the IPN (Basic auth), and the reconciled decision. No sockets, no
+clock: you send the requests and pass ``now``.
+
+Money is ``decimal.Decimal`` (``int`` and ``str`` are accepted in; ``float``
+is refused). Times are timezone-aware ``datetime``s. Results are immutable.
+Errors derive from ``JengaError`` and carry a stable ``code``.
+
+The logic lives in the Rust core ``jenga-stk``; this package is its thin
+binding (the native module ``jenga_stk._native``).
+"""
+
+from typing import Literal, Union
+from decimal import Decimal
+
+from ._errors import (
+    AuthenticationError,
+    JengaError,
+    KeyLoadError,
+    ParseError,
+    Problem,
+    ProviderRejectedError,
+    SignatureError,
+    ValidationError,
+)
+from ._native import (
+    DEFAULT_TOKEN_LIFETIME,
+    EAT,
+    MAX_KEY_BITS,
+    MIN_CALLBACK_SECRET_BYTES,
+    MIN_KEY_BITS,
+    PROBLEM_CODES,
+    SIGNATURE_HINT,
+    STATUS_PATH_PREFIX,
+    STK_PUSH_PATH,
+    TOKEN_PATH,
+    AccessToken,
+    CallbackFailure,
+    CallbackPayment,
+    CallbackRefs,
+    CallbackUrls,
+    Conflict,
+    Credentials,
+    Environment,
+    HttpRequest,
+    InitAccepted,
+    Invoice,
+    Ipn,
+    IpnAuth,
+    IpnBank,
+    IpnCustomer,
+    IpnTransaction,
+    Limits,
+    Order,
+    OrderNotFound,
+    OrderStatus,
+    Reconciliation,
+    Rejection,
+    RequestOptions,
+    Signature,
+    SignedStkPush,
+    Signer,
+    StkCallback,
+    StkPush,
+    Token,
+    TokenState,
+    Verifier,
+    __version__,
+    classify_init_response,
+    is_retryable_status,
+    order_status_request,
+    parse_callback,
+    parse_ipn,
+    parse_status_response,
+    parse_token_response,
+    reconcile,
+    signing_string_of_body,
+)
+
+# The aliases below are unions of one-value Literals: the same types as
+# Literal["a", "b"], spelled so that mypy.stubtest can match them to the stubs.
+
+#: What an amount argument accepts: exact values only, never ``float``.
+AmountInput = Union[Decimal, int, str]
+#: ``RequestOptions.amount_decimals``.
+AmountDecimals = Union[
+    Literal["whole"],
+    Literal["two"],
+]
+#: ``RequestOptions.amount_encoding``.
+AmountEncoding = Union[
+    Literal["number"],
+    Literal["string"],
+]
+#: ``RequestOptions.phone_format``.
+PhoneFormat = Union[
+    Literal["as_given"],
+    Literal["local"],
+    Literal["international"],
+]
+#: ``Rejection.action``.
+NextAction = Union[
+    Literal["do_not_retry"],
+    Literal["refresh_token_and_retry"],
+    Literal["retry_with_backoff"],
+    Literal["fix_signature"],
+]
+#: ``Rejection.kind``.
+RejectionKind = Union[
+    Literal["invalid_request"],
+    Literal["duplicate_reference"],
+    Literal["unauthorized"],
+    Literal["invalid_signature"],
+    Literal["not_found"],
+    Literal["telco_not_authorized"],
+    Literal["push_failed"],
+    Literal["service_error"],
+    Literal["transaction_not_found"],
+    Literal["server_error"],
+    Literal["unknown"],
+]
+#: ``CallbackFailure.reason``.
+FailureReason = Union[
+    Literal["insufficient_funds"],
+    Literal["subscriber_busy"],
+    Literal["expired"],
+    Literal["push_not_sent"],
+    Literal["cancelled"],
+    Literal["timeout"],
+    Literal["wrong_pin"],
+    Literal["provider_error"],
+    Literal["unknown"],
+]
+#: ``Reconciliation.state``.
+PaymentState = Union[
+    Literal["paid"],
+    Literal["failed"],
+    Literal["pending"],
+]
+#: ``Reconciliation.decided_by`` and ``Conflict.sources``.
+EvidenceSource = Union[
+    Literal["ipn"],
+    Literal["status_query"],
+    Literal["callback"],
+]
+
+__all__ = [
+    "AccessToken",
+    "AmountDecimals",
+    "AmountEncoding",
+    "AmountInput",
+    "AuthenticationError",
+    "CallbackFailure",
+    "CallbackPayment",
+    "CallbackRefs",
+    "CallbackUrls",
+    "Conflict",
+    "Credentials",
+    "DEFAULT_TOKEN_LIFETIME",
+    "EAT",
+    "Environment",
+    "EvidenceSource",
+    "FailureReason",
+    "HttpRequest",
+    "InitAccepted",
+    "Invoice",
+    "Ipn",
+    "IpnAuth",
+    "IpnBank",
+    "IpnCustomer",
+    "IpnTransaction",
+    "JengaError",
+    "KeyLoadError",
+    "Limits",
+    "MAX_KEY_BITS",
+    "MIN_CALLBACK_SECRET_BYTES",
+    "MIN_KEY_BITS",
+    "NextAction",
+    "Order",
+    "OrderNotFound",
+    "OrderStatus",
+    "PROBLEM_CODES",
+    "ParseError",
+    "PaymentState",
+    "PhoneFormat",
+    "Problem",
+    "ProviderRejectedError",
+    "Reconciliation",
+    "Rejection",
+    "RejectionKind",
+    "RequestOptions",
+    "SIGNATURE_HINT",
+    "STATUS_PATH_PREFIX",
+    "STK_PUSH_PATH",
+    "Signature",
+    "SignatureError",
+    "SignedStkPush",
+    "Signer",
+    "StkCallback",
+    "StkPush",
+    "TOKEN_PATH",
+    "Token",
+    "TokenState",
+    "ValidationError",
+    "Verifier",
+    "__version__",
+    "classify_init_response",
+    "is_retryable_status",
+    "order_status_request",
+    "parse_callback",
+    "parse_ipn",
+    "parse_status_response",
+    "parse_token_response",
+    "reconcile",
+    "signing_string_of_body",
+]

@@ -1,0 +1,780 @@
+"""Type stubs for jenga_stk (checked against the built module by mypy.stubtest)."""
+
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any, ClassVar, Literal, NamedTuple, Optional, Sequence, Tuple, Union, final
+
+from typing_extensions import TypeAlias
+
+__version__: str
+
+# ---------------------------------------------------------------- aliases
+
+#: What an amount argument accepts: exact values only, never ``float``.
+AmountInput: TypeAlias = Union[Decimal, int, str]
+AmountDecimals: TypeAlias = Literal["whole", "two"]
+AmountEncoding: TypeAlias = Literal["number", "string"]
+PhoneFormat: TypeAlias = Literal["as_given", "local", "international"]
+NextAction: TypeAlias = Literal[
+    "do_not_retry", "refresh_token_and_retry", "retry_with_backoff", "fix_signature"
+]
+PaymentState: TypeAlias = Literal["paid", "failed", "pending"]
+EvidenceSource: TypeAlias = Literal["ipn", "status_query", "callback"]
+RejectionKind: TypeAlias = Literal[
+    "invalid_request",
+    "duplicate_reference",
+    "unauthorized",
+    "invalid_signature",
+    "not_found",
+    "telco_not_authorized",
+    "push_failed",
+    "service_error",
+    "transaction_not_found",
+    "server_error",
+    "unknown",
+]
+FailureReason: TypeAlias = Literal[
+    "insufficient_funds",
+    "subscriber_busy",
+    "expired",
+    "push_not_sent",
+    "cancelled",
+    "timeout",
+    "wrong_pin",
+    "provider_error",
+    "unknown",
+]
+
+_Bytes: TypeAlias = Union[bytes, bytearray, str]
+
+# ---------------------------------------------------------------- constants
+
+STK_PUSH_PATH: str
+STATUS_PATH_PREFIX: str
+TOKEN_PATH: str
+SIGNATURE_HINT: str
+MIN_CALLBACK_SECRET_BYTES: int
+MIN_KEY_BITS: int
+MAX_KEY_BITS: int
+DEFAULT_TOKEN_LIFETIME: timedelta
+#: East Africa Time (UTC+03:00), the offset of M-Pesa and IPN times.
+EAT: timezone
+#: Every validation problem code, in declaration order.
+PROBLEM_CODES: Tuple[str, ...]
+
+# ---------------------------------------------------------------- errors
+
+class Problem(NamedTuple):
+    """One validation problem: the field path, a stable code, and a message."""
+
+    field: str
+    code: str
+    message: str
+
+class JengaError(Exception):
+    """Any error of jenga_stk: ``code`` is stable, ``field`` names the field at fault."""
+
+    code: str
+    field: Optional[str]
+    def __init__(self, message: str, *, code: str, field: Optional[str] = None) -> None: ...
+
+class ValidationError(JengaError, ValueError):
+    """The input is invalid; ``problems`` lists every problem, in field order."""
+
+    problems: Tuple[Problem, ...]
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "validation_failed",
+        field: Optional[str] = None,
+        problems: Tuple[Problem, ...] = (),
+    ) -> None: ...
+
+class KeyLoadError(JengaError):
+    """A private or public key cannot be used (``key_*`` codes)."""
+
+class SignatureError(JengaError):
+    """A signature is malformed, does not verify, or could not be made."""
+
+class ParseError(JengaError):
+    """The peer sent something unusable; ``field`` is the JSON path, when known."""
+
+class AuthenticationError(JengaError):
+    """A callback or IPN failed authentication: treat it as forged."""
+
+class ProviderRejectedError(JengaError):
+    """The provider refused a request; ``rejection`` says what to do next."""
+
+    rejection: Rejection
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "provider_rejected",
+        field: Optional[str] = None,
+        rejection: Rejection,
+    ) -> None: ...
+
+# ---------------------------------------------------------------- settings
+
+@final
+class Limits:
+    """Limits applied to every body received from the peer, before parsing."""
+
+    def __new__(
+        cls, *, max_body_bytes: Optional[int] = None, max_depth: Optional[int] = None
+    ) -> Limits: ...
+    @property
+    def max_body_bytes(self) -> int: ...
+    @property
+    def max_depth(self) -> int: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class RequestOptions:
+    """How amounts and phone numbers are written; ``None`` keeps the default."""
+
+    def __new__(
+        cls,
+        *,
+        amount_decimals: Optional[AmountDecimals] = None,
+        amount_encoding: Optional[AmountEncoding] = None,
+        phone_format: Optional[PhoneFormat] = None,
+        max_amount: Optional[AmountInput] = None,
+        max_reference_length: Optional[int] = None,
+        max_description_length: Optional[int] = None,
+    ) -> RequestOptions: ...
+    @staticmethod
+    def from_json(json: _Bytes) -> RequestOptions: ...
+    @property
+    def amount_decimals(self) -> AmountDecimals: ...
+    @property
+    def amount_encoding(self) -> AmountEncoding: ...
+    @property
+    def phone_format(self) -> PhoneFormat: ...
+    @property
+    def max_amount(self) -> Optional[Decimal]: ...
+    @property
+    def max_reference_length(self) -> int: ...
+    @property
+    def max_description_length(self) -> int: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+# ---------------------------------------------------------------- request
+
+@final
+class Environment:
+    """Where the provider's API lives: ``"uat"``, ``"live"`` or a base URL."""
+
+    UAT: ClassVar[Environment]
+    LIVE: ClassVar[Environment]
+    def __new__(cls, name_or_base_url: str) -> Environment: ...
+    @staticmethod
+    def parse(text: str) -> Environment: ...
+    @staticmethod
+    def custom(base_url: str) -> Environment: ...
+    @property
+    def kind(self) -> Literal["uat", "live", "custom"]: ...
+    @property
+    def base_url(self) -> str: ...
+    def url(self, path: str) -> str: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class AccessToken:
+    """A bearer access token; its ``repr`` never shows it."""
+
+    def __new__(cls, token: str) -> AccessToken: ...
+    def expose(self) -> str: ...
+
+@final
+class Signature:
+    """An RSA-SHA256 signature as standard padded Base64."""
+
+    @staticmethod
+    def from_base64(text: str) -> Signature: ...
+    @staticmethod
+    def from_bytes(data: _Bytes) -> Signature: ...
+    @property
+    def base64(self) -> str: ...
+    def to_bytes(self) -> bytes: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class Signer:
+    """Signs with an RSA private key (PKCS#1 v1.5, SHA-256, blinded)."""
+
+    @staticmethod
+    def from_pem(pem: _Bytes) -> Signer: ...
+    @property
+    def bits(self) -> int: ...
+    def sign(self, message: _Bytes) -> Signature: ...
+    def verifier(self) -> Verifier: ...
+    def to_pkcs8_der(self) -> bytes: ...
+
+@final
+class Verifier:
+    """Verifies RSA-SHA256 (PKCS#1 v1.5) signatures with a public key."""
+
+    @staticmethod
+    def from_pem(pem: _Bytes) -> Verifier: ...
+    @property
+    def bits(self) -> int: ...
+    def verify(self, message: _Bytes, signature: Union[Signature, str]) -> None: ...
+
+@final
+class StkPush:
+    """A validated STK push request: its body and signing string are fixed."""
+
+    def __new__(
+        cls,
+        *,
+        order_reference: str,
+        order_amount: AmountInput,
+        order_currency: str,
+        country_code: str,
+        description: str,
+        customer_name: str,
+        customer_email: str,
+        customer_phone_number: str,
+        customer_identity_number: str,
+        payment_reference: str,
+        payment_currency: str,
+        callback_url: str,
+        msisdn: str,
+        payment_amount: AmountInput,
+        source: Optional[str] = None,
+        customer_first_address: Optional[str] = None,
+        customer_second_address: Optional[str] = None,
+        channel: Optional[str] = None,
+        service: Optional[str] = None,
+        provider: Optional[str] = None,
+        options: Optional[RequestOptions] = None,
+    ) -> StkPush: ...
+    @staticmethod
+    def from_json(request: _Bytes, options: Optional[RequestOptions] = None) -> StkPush: ...
+    @property
+    def body(self) -> bytes: ...
+    @property
+    def signing_string(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+    @property
+    def order_reference(self) -> str: ...
+    @property
+    def payment_reference(self) -> str: ...
+    @property
+    def order_amount(self) -> Decimal: ...
+    @property
+    def payment_amount(self) -> Decimal: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def msisdn(self) -> str: ...
+    @property
+    def callback_url(self) -> str: ...
+    @property
+    def customer_name(self) -> str: ...
+    def sign(self, signer: Signer) -> SignedStkPush: ...
+    def with_signature(self, signature: Union[Signature, str]) -> SignedStkPush: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class SignedStkPush:
+    """A validated request with its signature: everything needed to send it."""
+
+    @property
+    def push(self) -> StkPush: ...
+    @property
+    def signature(self) -> Signature: ...
+    def verify(self, verifier: Verifier) -> None: ...
+    def http_request(
+        self, environment: Union[Environment, str], access_token: Union[AccessToken, str]
+    ) -> HttpRequest: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class HttpRequest:
+    """A complete HTTP request as a plain value, for ``requests`` or ``httpx``."""
+
+    @property
+    def method(self) -> Literal["GET", "POST"]: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def headers(self) -> dict[str, str]: ...
+    @property
+    def body(self) -> bytes: ...
+    @property
+    def body_is_secret(self) -> bool: ...
+    def header(self, name: str) -> Optional[str]: ...
+    def to_redacted_string(self) -> str: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+def signing_string_of_body(body: _Bytes, *, limits: Optional[Limits] = None) -> str: ...
+
+# ---------------------------------------------------------------- responses
+
+@final
+class Rejection:
+    """A refusal by the provider, with its code kept and what to do next."""
+
+    @property
+    def http_status(self) -> int: ...
+    @property
+    def provider_code(self) -> Optional[str]: ...
+    @property
+    def message(self) -> Optional[str]: ...
+    @property
+    def error_code(self) -> Optional[str]: ...
+    @property
+    def kind(self) -> RejectionKind: ...
+    @property
+    def action(self) -> NextAction: ...
+    @property
+    def hint(self) -> str: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class InitAccepted:
+    """The provider accepted an STK push initiation."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def message(self) -> Optional[str]: ...
+    @property
+    def invoice_number(self) -> Optional[str]: ...
+    @property
+    def amount(self) -> Optional[Decimal]: ...
+    @property
+    def charge(self) -> Optional[Decimal]: ...
+    @property
+    def amount_debited(self) -> Optional[Decimal]: ...
+    @property
+    def payment_reference(self) -> Optional[str]: ...
+    @property
+    def order_reference(self) -> Optional[str]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+def classify_init_response(
+    status: int, body: _Bytes, *, limits: Optional[Limits] = None
+) -> Union[InitAccepted, Rejection]: ...
+def is_retryable_status(status: int) -> bool: ...
+
+# ---------------------------------------------------------------- tokens
+
+@final
+class Credentials:
+    """The merchant's API credentials; only the merchant code is ever shown."""
+
+    def __new__(cls, *, api_key: str, merchant_code: str, consumer_secret: str) -> Credentials: ...
+    @property
+    def merchant_code(self) -> str: ...
+    def token_request(self, environment: Union[Environment, str]) -> HttpRequest: ...
+
+@final
+class Token:
+    """A token from the provider; ``expires_at`` is on your clock."""
+
+    @property
+    def access_token(self) -> AccessToken: ...
+    @property
+    def refresh_token(self) -> Optional[str]: ...
+    @property
+    def token_type(self) -> str: ...
+    @property
+    def issued_at(self) -> Optional[datetime]: ...
+    @property
+    def provider_expires_at(self) -> Optional[datetime]: ...
+    @property
+    def received_at(self) -> datetime: ...
+    @property
+    def expires_at(self) -> datetime: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+def parse_token_response(
+    status: int, body: _Bytes, *, now: datetime, limits: Optional[Limits] = None
+) -> Union[Token, Rejection]: ...
+@final
+class TokenState:
+    """Holds the current token and says when to refresh it; thread-safe."""
+
+    DEFAULT_MARGIN: ClassVar[timedelta]
+    def __new__(
+        cls,
+        environment: Union[Environment, str],
+        credentials: Credentials,
+        *,
+        margin: Optional[timedelta] = None,
+    ) -> TokenState: ...
+    def next_action(self, now: datetime) -> Union[AccessToken, HttpRequest]: ...
+    def on_response(
+        self, status: int, body: _Bytes, *, now: datetime, limits: Optional[Limits] = None
+    ) -> Token: ...
+    @property
+    def token(self) -> Optional[Token]: ...
+    def invalidate(self) -> None: ...
+
+# ---------------------------------------------------------------- order status
+
+def order_status_request(
+    environment: Union[Environment, str],
+    access_token: Union[AccessToken, str],
+    order_reference: str,
+    *,
+    signature: Union[Signer, Signature, str, None] = None,
+) -> HttpRequest: ...
+@final
+class Order:
+    """The order as the status query reports it."""
+
+    @property
+    def order_reference(self) -> str: ...
+    @property
+    def order_amount(self) -> Decimal: ...
+    @property
+    def amount_paid(self) -> Decimal: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def created_on(self) -> Optional[datetime]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class Invoice:
+    """One payment attempt (invoice) of the order."""
+
+    @property
+    def amount(self) -> Optional[Decimal]: ...
+    @property
+    def amount_debited(self) -> Optional[Decimal]: ...
+    @property
+    def charge(self) -> Optional[Decimal]: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def order_reference(self) -> Optional[str]: ...
+    @property
+    def mpesa_receipt(self) -> Optional[str]: ...
+    @property
+    def created_on(self) -> Optional[datetime]: ...
+    @property
+    def completed_on(self) -> Optional[datetime]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class OrderStatus:
+    """A found order and its invoices."""
+
+    @property
+    def order(self) -> Order: ...
+    @property
+    def invoices(self) -> Tuple[Invoice, ...]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class OrderNotFound:
+    """The provider's ``111102``: no transaction with this reference."""
+
+    @property
+    def message(self) -> Optional[str]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+def parse_status_response(
+    status: int, body: _Bytes, *, limits: Optional[Limits] = None
+) -> Union[OrderStatus, OrderNotFound, Rejection]: ...
+
+# ---------------------------------------------------------------- callbacks
+
+@final
+class CallbackPayment:
+    """A successful payment as the callback reports it."""
+
+    @property
+    def mpesa_receipt(self) -> str: ...
+    @property
+    def amount(self) -> Decimal: ...
+    @property
+    def phone_number(self) -> str: ...
+    @property
+    def transaction_date(self) -> datetime: ...
+    @property
+    def balance(self) -> Optional[Decimal]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class CallbackFailure:
+    """A failed payment as the callback reports it."""
+
+    @property
+    def reason(self) -> FailureReason: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class StkCallback:
+    """A parsed (unsigned) callback to ``payment.callbackUrl``."""
+
+    @property
+    def transaction_reference(self) -> str: ...
+    @property
+    def merchant_request_id(self) -> str: ...
+    @property
+    def checkout_request_id(self) -> str: ...
+    @property
+    def result_code(self) -> int: ...
+    @property
+    def result_desc(self) -> str: ...
+    @property
+    def outcome(self) -> Union[CallbackPayment, CallbackFailure]: ...
+    def to_json(self) -> bytes: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+def parse_callback(body: _Bytes, *, limits: Optional[Limits] = None) -> StkCallback: ...
+@final
+class CallbackRefs:
+    """The references a verified callback URL was made for."""
+
+    @property
+    def order_reference(self) -> str: ...
+    @property
+    def payment_reference(self) -> str: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class CallbackUrls:
+    """Makes and checks per-payment callback URLs (HMAC-SHA256 token)."""
+
+    def __new__(cls, secret: _Bytes) -> CallbackUrls: ...
+    def token(self, order_reference: str, payment_reference: str) -> str: ...
+    def callback_url(self, base_url: str, order_reference: str, payment_reference: str) -> str: ...
+    def verify_url(self, url: str) -> CallbackRefs: ...
+    def verify_callback(
+        self, url: str, body: _Bytes, *, limits: Optional[Limits] = None
+    ) -> Tuple[CallbackRefs, StkCallback]: ...
+
+# ---------------------------------------------------------------- IPN
+
+@final
+class IpnCustomer:
+    """``customer.*`` of an IPN."""
+
+    @property
+    def name(self) -> Optional[str]: ...
+    @property
+    def mobile_number(self) -> Optional[str]: ...
+    @property
+    def reference(self) -> str: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class IpnTransaction:
+    """``transaction.*`` of an IPN."""
+
+    @property
+    def date(self) -> datetime: ...
+    @property
+    def reference(self) -> str: ...
+    @property
+    def payment_mode(self) -> str: ...
+    @property
+    def amount(self) -> Decimal: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def service_charge(self) -> Optional[Decimal]: ...
+    @property
+    def bill_number(self) -> Optional[str]: ...
+    @property
+    def served_by(self) -> Optional[str]: ...
+    @property
+    def additional_info(self) -> Optional[str]: ...
+    @property
+    def order_amount(self) -> Optional[Decimal]: ...
+    @property
+    def order_currency(self) -> Optional[str]: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def remarks(self) -> Optional[str]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class IpnBank:
+    """``bank.*`` of an IPN."""
+
+    @property
+    def reference(self) -> Optional[str]: ...
+    @property
+    def transaction_type(self) -> Optional[str]: ...
+    @property
+    def account(self) -> Optional[str]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class Ipn:
+    """A parsed IPN; drop redeliveries by ``dedupe_key``."""
+
+    @property
+    def callback_type(self) -> str: ...
+    @property
+    def customer(self) -> IpnCustomer: ...
+    @property
+    def transaction(self) -> IpnTransaction: ...
+    @property
+    def bank(self) -> Optional[IpnBank]: ...
+    @property
+    def dedupe_key(self) -> str: ...
+    @property
+    def order_reference(self) -> str: ...
+    def to_json(self) -> bytes: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+def parse_ipn(body: _Bytes, *, limits: Optional[Limits] = None) -> Ipn: ...
+@final
+class IpnAuth:
+    """The IPN's Basic-auth credentials, compared in constant time, never shown."""
+
+    def __new__(cls, *, username: str, password: str) -> IpnAuth: ...
+    def verify(self, authorization: Optional[str]) -> None: ...
+    def authorization_header(self) -> str: ...
+
+# ---------------------------------------------------------------- reconcile
+
+@final
+class Conflict:
+    """One disagreement between the sources."""
+
+    @property
+    def kind(
+        self,
+    ) -> Literal["sources_disagree", "reference_mismatch", "amount_mismatch", "currency_mismatch"]: ...
+    @property
+    def sources(self) -> Tuple[EvidenceSource, ...]: ...
+    @property
+    def description(self) -> str: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class Reconciliation:
+    """The decision: state, which source decided, whether it is confirmed."""
+
+    @property
+    def state(self) -> PaymentState: ...
+    @property
+    def decided_by(self) -> Optional[EvidenceSource]: ...
+    @property
+    def confirmed(self) -> bool: ...
+    @property
+    def mpesa_receipt(self) -> Optional[str]: ...
+    @property
+    def amount_paid(self) -> Optional[Decimal]: ...
+    @property
+    def conflicts(self) -> Tuple[Conflict, ...]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+def reconcile(
+    *,
+    order_reference: str,
+    amount: Optional[AmountInput] = None,
+    currency: Optional[str] = None,
+    callback: Optional[StkCallback] = None,
+    ipns: Sequence[Ipn] = ...,
+    status: Optional[OrderStatus] = None,
+) -> Reconciliation: ...
+
+__all__ = [
+    "AccessToken",
+    "AmountDecimals",
+    "AmountEncoding",
+    "AmountInput",
+    "AuthenticationError",
+    "CallbackFailure",
+    "CallbackPayment",
+    "CallbackRefs",
+    "CallbackUrls",
+    "Conflict",
+    "Credentials",
+    "DEFAULT_TOKEN_LIFETIME",
+    "EAT",
+    "Environment",
+    "EvidenceSource",
+    "FailureReason",
+    "HttpRequest",
+    "InitAccepted",
+    "Invoice",
+    "Ipn",
+    "IpnAuth",
+    "IpnBank",
+    "IpnCustomer",
+    "IpnTransaction",
+    "JengaError",
+    "KeyLoadError",
+    "Limits",
+    "MAX_KEY_BITS",
+    "MIN_CALLBACK_SECRET_BYTES",
+    "MIN_KEY_BITS",
+    "NextAction",
+    "Order",
+    "OrderNotFound",
+    "OrderStatus",
+    "PROBLEM_CODES",
+    "ParseError",
+    "PaymentState",
+    "PhoneFormat",
+    "Problem",
+    "ProviderRejectedError",
+    "Reconciliation",
+    "Rejection",
+    "RejectionKind",
+    "RequestOptions",
+    "SIGNATURE_HINT",
+    "STATUS_PATH_PREFIX",
+    "STK_PUSH_PATH",
+    "Signature",
+    "SignatureError",
+    "SignedStkPush",
+    "Signer",
+    "StkCallback",
+    "StkPush",
+    "TOKEN_PATH",
+    "Token",
+    "TokenState",
+    "ValidationError",
+    "Verifier",
+    "__version__",
+    "classify_init_response",
+    "is_retryable_status",
+    "order_status_request",
+    "parse_callback",
+    "parse_ipn",
+    "parse_status_response",
+    "parse_token_response",
+    "reconcile",
+    "signing_string_of_body",
+]

@@ -1,0 +1,136 @@
+//! Deciding whether an order is paid, from the evidence the merchant holds.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyTuple};
+
+use jenga_stk::{
+    Amount, Conflict, Evidence, Expected, Problem, ProblemCode, Reconciliation, ValidationError,
+};
+
+use crate::callbacks::PyStkCallback;
+use crate::convert::{amount_text, opt_decimal, opt_str, serde_code, str_};
+use crate::errors::OrRaise;
+use crate::ipn::PyIpn;
+use crate::shield::shield;
+use crate::status::PyOrderStatus;
+use crate::values::value_class;
+
+value_class! {
+    /// One disagreement between the sources, for logs and manual review.
+    PyConflict as "Conflict", inner: Conflict,
+    fields {
+        /// `sources_disagree`, `reference_mismatch`, `amount_mismatch` or `currency_mismatch`.
+        kind,
+        /// The sources involved, a tuple of `ipn`, `status_query`, `callback`.
+        sources,
+        /// A readable description.
+        description,
+    }
+    repr { kind, sources, description }
+    methods {}
+}
+
+value_class! {
+    /// The decision: `state` (`paid`, `failed`, `pending`), which source
+    /// decided, whether that is confirmed (IPN or status query; the unsigned
+    /// callback alone never is), and every conflict found.
+    PyReconciliation as "Reconciliation", inner: Reconciliation,
+    fields {
+        /// `"paid"`, `"failed"` or `"pending"`.
+        state,
+        /// `"ipn"`, `"status_query"`, `"callback"`, or `None` when nothing decided.
+        decided_by,
+        /// True when the IPN or the status query decided.
+        confirmed,
+        /// The M-Pesa receipt, when known.
+        mpesa_receipt,
+        /// The amount paid (a `Decimal`), when known.
+        amount_paid,
+        /// Every disagreement found, a tuple of `Conflict`.
+        conflicts,
+    }
+    repr { state, decided_by, confirmed, mpesa_receipt, amount_paid, conflicts }
+    methods {}
+}
+
+fn conflict_to_py(py: Python<'_>, c: &Conflict) -> PyResult<Py<PyAny>> {
+    let sources = c
+        .sources
+        .iter()
+        .map(serde_code)
+        .collect::<PyResult<Vec<_>>>()?;
+    let value = PyConflict {
+        kind: str_(py, &serde_code(&c.kind)?),
+        sources: PyTuple::new(py, sources)?.into_any().unbind(),
+        description: str_(py, &c.description),
+        inner: c.clone(),
+    };
+    Ok(Py::new(py, value)?.into_any())
+}
+
+fn expected_amount(value: &Bound<'_, PyAny>) -> PyResult<Amount> {
+    let text = amount_text(value, "amount")?;
+    Amount::parse(&text)
+        .map_err(|e| {
+            let code = ProblemCode::from_code(e.code()).unwrap_or(ProblemCode::InvalidAmount);
+            ValidationError::new(vec![Problem::new("amount", code, e.to_string())])
+        })
+        .or_raise(value.py())
+}
+
+/// Decides the order's state from the evidence, ranking IPN > status query >
+/// callback. `amount` (`Decimal`, `int` or `str`) and `currency`, when given,
+/// are checked against what was paid; evidence about other orders is ignored
+/// and reported as a conflict.
+#[pyfunction]
+#[pyo3(signature = (
+    *,
+    order_reference,
+    amount = None,
+    currency = None,
+    callback = None,
+    ipns = Vec::new(),
+    status = None
+))]
+pub(crate) fn reconcile(
+    py: Python<'_>,
+    order_reference: String,
+    amount: Option<&Bound<'_, PyAny>>,
+    currency: Option<String>,
+    callback: Option<Bound<'_, PyStkCallback>>,
+    ipns: Vec<Bound<'_, PyIpn>>,
+    status: Option<Bound<'_, PyOrderStatus>>,
+) -> PyResult<Py<PyReconciliation>> {
+    shield(py, || {
+        let expected = Expected {
+            order_reference,
+            amount: amount.map(expected_amount).transpose()?,
+            currency,
+        };
+        let ipns: Vec<jenga_stk::Ipn> = ipns.iter().map(|i| i.get().inner.clone()).collect();
+        let evidence = Evidence {
+            callback: callback.as_ref().map(|c| &c.get().inner),
+            ipns: &ipns,
+            status: status.as_ref().map(|s| &s.get().inner),
+        };
+        let r = jenga_stk::reconcile(&expected, &evidence);
+        let conflicts = r
+            .conflicts
+            .iter()
+            .map(|c| conflict_to_py(py, c))
+            .collect::<PyResult<Vec<_>>>()?;
+        let value = PyReconciliation {
+            state: str_(py, &serde_code(&r.state)?),
+            decided_by: match &r.decided_by {
+                Some(source) => str_(py, &serde_code(source)?),
+                None => py.None(),
+            },
+            confirmed: PyBool::new(py, r.confirmed).to_owned().into_any().unbind(),
+            mpesa_receipt: opt_str(py, r.mpesa_receipt.as_deref()),
+            amount_paid: opt_decimal(py, r.amount_paid)?,
+            conflicts: PyTuple::new(py, conflicts)?.into_any().unbind(),
+            inner: r,
+        };
+        Py::new(py, value)
+    })
+}

@@ -1,0 +1,30 @@
+"""The ```python blocks of bindings-python/README.md, in order, as one program.
+
+`python readme_snippets.py OUT` writes them to OUT (for `mypy --strict`);
+test_readme.py executes them.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import List
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+FENCE = re.compile(r"^```python\n(.*?)^```$", re.M | re.S)
+
+
+def snippets(readme: Path = README) -> List[str]:
+    blocks = FENCE.findall(readme.read_text())
+    if not blocks:
+        raise SystemExit(f"no python blocks in {readme}")
+    return blocks
+
+
+def program(readme: Path = README) -> str:
+    return "\n".join(f"# ---- README block {i + 1}\n{block}" for i, block in enumerate(snippets(readme)))
+
+
+if __name__ == "__main__":
+    Path(sys.argv[1]).write_text(program())

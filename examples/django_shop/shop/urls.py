@@ -1,0 +1,9 @@
+"""URLs: the admin and the payments app."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("payments.urls")),
+]
