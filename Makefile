@@ -4,7 +4,7 @@
 CARGO ?= cargo
 SHELL := /bin/bash
 
-.PHONY: all demo demo-python test setup fmt-check clippy test-rust test-wasm test-node-example test-python test-uniffi vectors vectors-check bench bench-wasm clean
+.PHONY: all demo demo-python test setup fmt-check clippy test-rust test-wasm test-node-example test-python test-uniffi vectors vectors-check bench bench-wasm deny clean
 
 all: test
 
@@ -24,7 +24,7 @@ demo: setup
 demo-python: setup
 	@scripts/python-demo.sh
 
-test: setup fmt-check clippy test-rust vectors-check test-wasm test-node-example test-python test-uniffi
+test: setup fmt-check clippy deny test-rust vectors-check test-wasm test-node-example test-python test-uniffi
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -74,6 +74,11 @@ bench:
 
 bench-wasm:
 	scripts/wasm.sh bench
+
+# Supply chain: licenses, banned crates and sources (deny.toml).
+deny:
+	@command -v cargo-deny >/dev/null 2>&1 || $(CARGO) install cargo-deny --locked
+	$(CARGO) deny check licenses bans sources
 
 clean:
 	$(CARGO) clean
