@@ -261,9 +261,13 @@ fn epoch_millis<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<DateTim
     let Some(raw) = raw else { return Ok(None) };
     let digits = json::raw_digits(raw.get())
         .ok_or_else(|| D::Error::custom("expected epoch milliseconds"))?;
+    // Years 1970 to 9999: what every platform's date type can hold.
+    const MAX_MS: i64 = 253_402_300_799_999;
     let ms: i64 = digits
         .parse()
-        .map_err(|_| D::Error::custom("epoch milliseconds out of range"))?;
+        .ok()
+        .filter(|ms| *ms <= MAX_MS)
+        .ok_or_else(|| D::Error::custom("epoch milliseconds out of range (years 1970 to 9999)"))?;
     Ok(Some(DateTime::from_unix_millis(ms)))
 }
 

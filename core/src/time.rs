@@ -213,7 +213,9 @@ impl DateTime {
 
     /// RFC 3339 text at this value's offset, with milliseconds only when non-zero.
     pub fn to_rfc3339(self) -> String {
-        let local = self.unix_millis + i64::from(self.offset_minutes) * 60_000;
+        let local = self
+            .unix_millis
+            .saturating_add(i64::from(self.offset_minutes).saturating_mul(60_000));
         let days = local.div_euclid(MS_PER_DAY);
         let ms_of_day = local.rem_euclid(MS_PER_DAY);
         let (y, mo, d) = civil_from_days(days);
@@ -347,6 +349,18 @@ mod tests {
         }
         assert_eq!(DateTime::parse_ipn("2024-08-09T16:22:50"), None);
         assert!(DateTime::parse_rfc3339("2024-02-29T00:00:00Z").is_some());
+    }
+
+    #[test]
+    fn extremes_render_without_overflow() {
+        for ms in [i64::MIN, -1, 0, i64::MAX] {
+            for offset in [-720, 0, 180, 840] {
+                let text = DateTime::from_unix_millis(ms)
+                    .with_offset_minutes(offset)
+                    .to_rfc3339();
+                assert!(!text.is_empty());
+            }
+        }
     }
 
     #[test]

@@ -336,6 +336,7 @@ def status_cases():
     c.append(err("missing-order", "data without order.", {"status": 200, "body": text(deep(STATUS_FOUND, data__order=DELETE))}, "missing_field", "data.order"))
     c.append(err("missing-data", "No data at all.", {"status": 200, "body": text(deep(STATUS_FOUND, data=DELETE))}, "missing_field", "data"))
     c.append(err("bad-created-on", "createdOn that is not epoch milliseconds.", {"status": 200, "body": text(deep(STATUS_FOUND, data__order__createdOn="yesterday"))}, "invalid_field", "data.order.createdOn"))
+    c.append(err("created-on-after-9999", "Epoch milliseconds past the year 9999, which no platform date type holds.", {"status": 200, "body": text(deep(STATUS_FOUND, data__order__createdOn=253402300800000))}, "invalid_field", "data.order.createdOn"))
     c.append(err("html", "An HTML page.", {"status": 502, "body": HTML_502}, "not_json"))
     return c
 
