@@ -4,7 +4,7 @@
 CARGO ?= cargo
 SHELL := /bin/bash
 
-.PHONY: all demo demo-python test setup fmt-check clippy test-rust test-wasm test-node-example test-python test-uniffi vectors vectors-check bench bench-wasm deny clean
+.PHONY: all demo demo-python test setup fmt-check clippy test-rust test-wasm test-node-example test-python test-uniffi vectors vectors-check bench bench-wasm deny fuzz clean
 
 all: test
 
@@ -74,6 +74,11 @@ bench:
 
 bench-wasm:
 	scripts/wasm.sh bench
+
+# cargo-fuzz targets (fuzz/), each for $(FUZZ_SECONDS) s on stable Rust; see docs/security.md.
+FUZZ_SECONDS ?= 60
+fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 # Supply chain: licenses, banned crates and sources (deny.toml).
 deny:

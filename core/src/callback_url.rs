@@ -103,6 +103,13 @@ impl CallbackUrls {
             Ok(url) if url.rest.contains('#') => {
                 problems.push(field, ProblemCode::InvalidUrl, "must not have a fragment");
             }
+            // A URL already carrying one of our parameters would repeat it, and
+            // verification refuses repeated parameters (found by fuzzing).
+            Ok(url) if has_reserved_parameter(url.rest) => problems.push(
+                field,
+                ProblemCode::InvalidUrl,
+                "must not already have jenga_order, jenga_payment or jenga_token in its query",
+            ),
             Ok(_) => {}
             Err(UrlError::Invalid(why)) => problems.push(field, ProblemCode::InvalidUrl, why),
             Err(UrlError::Insecure) => problems.push(
@@ -188,6 +195,16 @@ impl fmt::Debug for CallbackUrls {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("CallbackUrls { secret: <redacted> }")
     }
+}
+
+/// Whether a query already names one of the parameters this module adds.
+fn has_reserved_parameter(rest: &str) -> bool {
+    let query = rest.split_once('?').map_or("", |(_, q)| q);
+    query.split('&').any(|pair| {
+        let name = pair.split_once('=').map_or(pair, |(n, _)| n);
+        percent_decode(name)
+            .is_some_and(|n| [ORDER_PARAM, PAYMENT_PARAM, TOKEN_PARAM].contains(&n.as_str()))
+    })
 }
 
 /// Decodes `%XX` escapes (and `+` as space); `None` for malformed escapes or non-UTF-8.

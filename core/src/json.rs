@@ -74,6 +74,15 @@ pub(crate) fn check_limits(body: &[u8], limits: &Limits) -> Result<(), ParseErro
 /// Parses `body` as `T` after checking the limits; errors name the JSON path.
 pub(crate) fn parse<T: DeserializeOwned>(body: &[u8], limits: &Limits) -> Result<T, ParseError> {
     check_limits(body, limits)?;
+    // JSON is UTF-8 (RFC 8259). serde_json skips the strings it does not read
+    // without validating them, so check the whole body once (found by fuzzing).
+    if std::str::from_utf8(body).is_err() {
+        return Err(ParseError::new(
+            ParseErrorKind::NotJson,
+            None,
+            "the body is not UTF-8, so not JSON",
+        ));
+    }
     // Every document the provider sends is an object; serde would otherwise
     // read a struct from an array too.
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
@@ -339,6 +348,21 @@ mod tests {
             let e = parse::<Outer>(body.as_bytes(), &limits).unwrap_err();
             assert_eq!((e.code(), e.field()), (code, Some(field)), "{body}");
         }
+    }
+
+    #[test]
+    fn invalid_utf8_anywhere_is_not_json() {
+        #[derive(serde::Deserialize)]
+        #[allow(dead_code)]
+        struct T {
+            a: u32,
+        }
+        let body = b"{\"ignored\":\"\xff\",\"a\":1}";
+        assert_eq!(
+            parse::<T>(body, &Limits::default()).err().map(|e| e.code()),
+            Some("not_json")
+        );
+        assert!(parse::<T>(b"{\"ignored\":\"\xc3\xa9\",\"a\":1}", &Limits::default()).is_ok());
     }
 
     #[test]
