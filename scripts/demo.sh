@@ -8,6 +8,7 @@
 # Stops everything it started; exits 0 only if the payment ends paid.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/sandbox.sh
 
 work=$(mktemp -d)
 sandbox_pid=""
@@ -37,17 +38,12 @@ openssl dgst -sha256 -verify "$work/public.pem" -signature "$work/out/signature.
 echo
 echo "== part 2: an end-to-end payment through the local sandbox"
 # The merchant's listener needs a port known before the sandbox starts (the IPN URL).
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 "$bin/jenga-sandbox" --bind 127.0.0.1:0 --public-key "$work/public.pem" \
   --ipn-url "http://127.0.0.1:$port/jenga/ipn" --callback-delay-ms 500 --ipn-delay-ms 300 \
   > "$work/sandbox.out" 2> "$work/sandbox.log" &
 sandbox_pid=$!
-for _ in $(seq 1 100); do
-  [ -s "$work/sandbox.out" ] && break
-  kill -0 "$sandbox_pid" 2>/dev/null || { cat "$work/sandbox.log" >&2; exit 1; }
-  sleep 0.1
-done
-base_url=$(head -n 1 "$work/sandbox.out")
+base_url=$(wait_for_sandbox "$sandbox_pid" "$work/sandbox.out" "$work/sandbox.log")
 echo "sandbox listening on $base_url"
 
 status=0

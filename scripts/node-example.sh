@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+. scripts/lib/sandbox.sh
 mode=${1:-test}
 
 scripts/wasm.sh build >/dev/null
@@ -24,12 +25,11 @@ sandbox_pid=""
 trap '[ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null; rm -rf "$keys"' EXIT
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$keys/private.pem" 2>/dev/null
 openssl rsa -in "$keys/private.pem" -pubout -out "$keys/public.pem" 2>/dev/null
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 "$root/target/debug/jenga-sandbox" --public-key "$keys/public.pem" --ipn-url "http://127.0.0.1:$port/jenga/ipn" \
-  --callback-delay-ms 300 --ipn-delay-ms 200 > "$keys/sandbox.out" 2>/dev/null &
+  --callback-delay-ms 300 --ipn-delay-ms 200 > "$keys/sandbox.out" 2> "$keys/sandbox.log" &
 sandbox_pid=$!
-for _ in $(seq 1 100); do [ -s "$keys/sandbox.out" ] && break; sleep 0.1; done
-base_url=$(head -n 1 "$keys/sandbox.out")
+base_url=$(wait_for_sandbox "$sandbox_pid" "$keys/sandbox.out" "$keys/sandbox.log")
 (cd "$work" && JENGA_ENV="$base_url" JENGA_API_KEY=sandbox-api-key JENGA_MERCHANT_CODE=0000000000 \
   JENGA_CONSUMER_SECRET=sandbox-consumer-secret JENGA_PRIVATE_KEY="$keys/private.pem" \
   JENGA_CALLBACK_LISTEN="127.0.0.1:$port" JENGA_WAIT_SECS=20 node main.mjs)

@@ -12,6 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+. scripts/lib/sandbox.sh
 
 scripts/python-test.sh --setup-only
 PY=$ROOT/target/python/venv/bin/python
@@ -40,7 +41,7 @@ echo "== a throwaway RSA-2048 key pair (never use it for real payments)"
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/private.pem" 2>/dev/null
 openssl rsa -in "$work/private.pem" -pubout -out "$work/public.pem" 2>/dev/null
 
-port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 shop_url="http://127.0.0.1:$port"
 ipn_password=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(18))')
 
@@ -50,12 +51,7 @@ echo "== the sandbox (IPNs to $shop_url/jenga/ipn)"
   --callback-delay-ms 700 --ipn-delay-ms 500 \
   > "$work/sandbox.out" 2> "$work/sandbox.log" &
 sandbox_pid=$!
-for _ in $(seq 1 100); do
-  [ -s "$work/sandbox.out" ] && break
-  kill -0 "$sandbox_pid" 2>/dev/null || { cat "$work/sandbox.log" >&2; exit 1; }
-  sleep 0.1
-done
-sandbox_url=$(head -n 1 "$work/sandbox.out")
+sandbox_url=$(wait_for_sandbox "$sandbox_pid" "$work/sandbox.out" "$work/sandbox.log")
 echo "   listening on $sandbox_url"
 
 echo "== the shop on $shop_url"
