@@ -6,9 +6,16 @@
 //! (`BEGIN RSA PUBLIC KEY`). Keys under 2048 bits, public keys given as
 //! private (and the reverse), encrypted keys, non-RSA keys and garbage each
 //! get their own error. Decoded key bytes are zeroized when dropped.
+//!
+//! This module is backend-neutral: it checks the key's structure and size
+//! and hands the signing backend (see `signing`) a canonical PKCS#1 DER
+//! document, so every backend refuses and accepts the same keys with the
+//! same typed errors. The limits are the intersection of what every backend
+//! supports: 2048 to 4096 bits for private keys (ring's limit), 2048 to 8192
+//! for public keys, and an odd public exponent from 65537 to 2^33 - 1.
 
-use rsa::pkcs1::{self, der::Decode};
-use rsa::pkcs8::{self, der, spki};
+use der::{Decode, Encode};
+use pkcs8::spki;
 use zeroize::Zeroizing;
 
 use crate::error::KeyError;
@@ -16,8 +23,33 @@ use crate::error::KeyError;
 /// The smallest RSA modulus accepted, in bits.
 pub const MIN_KEY_BITS: usize = 2048;
 
-/// The largest RSA modulus accepted, in bits (bounds the work a hostile key can cause).
+/// The largest RSA modulus accepted for a public key or a signature, in bits
+/// (bounds the work a hostile key can cause).
 pub const MAX_KEY_BITS: usize = 8192;
+
+/// The largest RSA modulus accepted for a private (signing) key, in bits:
+/// the largest every signing backend supports (ring stops at 4096).
+pub const MAX_PRIVATE_KEY_BITS: usize = 4096;
+
+/// The smallest public exponent accepted (ring refuses smaller ones; every
+/// key OpenSSL and the provider generate uses 65537).
+const MIN_PUBLIC_EXPONENT: u64 = 65537;
+/// The largest public exponent accepted (2^33 - 1, ring's and rsa's bound).
+const MAX_PUBLIC_EXPONENT: u64 = (1 << 33) - 1;
+
+/// A checked private key: its PKCS#1 `RSAPrivateKey` DER (zeroized on
+/// drop) and its public half.
+pub(crate) struct PrivateKeyDer {
+    pub(crate) pkcs1: Zeroizing<Vec<u8>>,
+    pub(crate) public: PublicKeyDer,
+}
+
+/// A checked public key: its PKCS#1 `RSAPublicKey` DER and modulus size.
+#[derive(Clone)]
+pub(crate) struct PublicKeyDer {
+    pub(crate) pkcs1: Vec<u8>,
+    pub(crate) bits: usize,
+}
 
 /// Labels of PEM documents that hold a public key or certificate.
 const PUBLIC_LABELS: [&str; 3] = ["PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE"];
@@ -70,18 +102,42 @@ fn modulus_bits(bytes: &[u8]) -> usize {
     (digits.len() - 1) * 8 + top
 }
 
-fn check_bits(bits: usize) -> Result<(), KeyError> {
+/// The public exponent as a number, if it fits in 64 bits.
+fn exponent_value(bytes: &[u8]) -> Option<u64> {
+    let digits = match bytes.iter().position(|&b| b != 0) {
+        Some(i) => &bytes[i..],
+        None => return Some(0),
+    };
+    if digits.len() > 8 {
+        return None;
+    }
+    Some(
+        digits
+            .iter()
+            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b)),
+    )
+}
+
+/// Checks the modulus size and public exponent against the limits every
+/// backend shares; returns the modulus size in bits.
+fn check_public(modulus: &[u8], exponent: &[u8], max_bits: usize) -> Result<usize, KeyError> {
+    let bits = modulus_bits(modulus);
     if bits < MIN_KEY_BITS {
-        Err(KeyError::TooSmall { bits })
-    } else if bits > MAX_KEY_BITS {
-        Err(KeyError::Unsupported)
-    } else {
-        Ok(())
+        return Err(KeyError::TooSmall { bits });
+    }
+    if bits > max_bits {
+        return Err(KeyError::Unsupported);
+    }
+    match exponent_value(exponent) {
+        Some(e) if e % 2 == 1 && (MIN_PUBLIC_EXPONENT..=MAX_PUBLIC_EXPONENT).contains(&e) => {
+            Ok(bits)
+        }
+        _ => Err(KeyError::Unsupported),
     }
 }
 
 /// Loads an RSA private key from PKCS#1 or PKCS#8 PEM.
-pub(crate) fn private_key_from_pem(pem: &str) -> Result<(rsa::PrivateKey, usize), KeyError> {
+pub(crate) fn private_key_from_pem(pem: &str) -> Result<PrivateKeyDer, KeyError> {
     let block = find_pem(pem)?;
     if block.text.contains("Proc-Type: 4,ENCRYPTED") || block.label == "ENCRYPTED PRIVATE KEY" {
         return Err(KeyError::Encrypted);
@@ -107,16 +163,46 @@ pub(crate) fn private_key_from_pem(pem: &str) -> Result<(rsa::PrivateKey, usize)
     }
 }
 
-fn private_from_pkcs1_der(der: &[u8]) -> Result<(rsa::PrivateKey, usize), KeyError> {
+fn private_from_pkcs1_der(der: &[u8]) -> Result<PrivateKeyDer, KeyError> {
     let parsed = pkcs1::RsaPrivateKeyRef::from_der(der).map_err(|_| KeyError::Invalid)?;
-    let bits = modulus_bits(parsed.modulus.as_bytes());
-    check_bits(bits)?;
-    let key = rsa::PrivateKey::try_from(parsed).map_err(|_| KeyError::Invalid)?;
-    Ok((key, bits))
+    let bits = check_public(
+        parsed.modulus.as_bytes(),
+        parsed.public_exponent.as_bytes(),
+        MAX_PRIVATE_KEY_BITS,
+    )?;
+    if parsed.other_prime_infos.is_some() {
+        // Multi-prime keys: no backend but `rsa` signs with them.
+        return Err(KeyError::Unsupported);
+    }
+    // Re-encode: backends get canonical DER whatever the input's quirks.
+    let pkcs1 = Zeroizing::new(parsed.to_der().map_err(|_| KeyError::Invalid)?);
+    let public = pkcs1::RsaPublicKeyRef {
+        modulus: parsed.modulus,
+        public_exponent: parsed.public_exponent,
+    }
+    .to_der()
+    .map_err(|_| KeyError::Invalid)?;
+    Ok(PrivateKeyDer {
+        pkcs1,
+        public: PublicKeyDer {
+            pkcs1: public,
+            bits,
+        },
+    })
+}
+
+/// Wraps a PKCS#1 private key in PKCS#8 (`PrivateKeyInfo`, version 1), as
+/// `openssl pkcs8 -topk8 -nocrypt` does.
+pub(crate) fn pkcs8_der(pkcs1: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+    let key = der::asn1::OctetStringRef::new(pkcs1).map_err(|_| KeyError::Invalid)?;
+    let info = pkcs8::PrivateKeyInfoRef::new(pkcs1::ALGORITHM_ID, key);
+    info.to_der()
+        .map(Zeroizing::new)
+        .map_err(|_| KeyError::Invalid)
 }
 
 /// Loads an RSA public key from SPKI or PKCS#1 PEM.
-pub(crate) fn public_key_from_pem(pem: &str) -> Result<(rsa::PublicKey, usize), KeyError> {
+pub(crate) fn public_key_from_pem(pem: &str) -> Result<PublicKeyDer, KeyError> {
     let block = find_pem(pem)?;
     match block.label {
         "PUBLIC KEY" => {
@@ -140,12 +226,15 @@ pub(crate) fn public_key_from_pem(pem: &str) -> Result<(rsa::PublicKey, usize), 
     }
 }
 
-fn public_from_pkcs1_der(der: &[u8]) -> Result<(rsa::PublicKey, usize), KeyError> {
+fn public_from_pkcs1_der(der: &[u8]) -> Result<PublicKeyDer, KeyError> {
     let parsed = pkcs1::RsaPublicKeyRef::from_der(der).map_err(|_| KeyError::Invalid)?;
-    let bits = modulus_bits(parsed.modulus.as_bytes());
-    check_bits(bits)?;
-    let key = rsa::PublicKey::try_from(parsed).map_err(|_| KeyError::Invalid)?;
-    Ok((key, bits))
+    let bits = check_public(
+        parsed.modulus.as_bytes(),
+        parsed.public_exponent.as_bytes(),
+        MAX_KEY_BITS,
+    )?;
+    let pkcs1 = parsed.to_der().map_err(|_| KeyError::Invalid)?;
+    Ok(PublicKeyDer { pkcs1, bits })
 }
 
 #[cfg(test)]
@@ -159,6 +248,34 @@ mod tests {
         assert_eq!(modulus_bits(&[1]), 1);
         assert_eq!(modulus_bits(&[0x80, 0]), 16);
         assert_eq!(modulus_bits(&[0, 0x7f, 0xff]), 15);
+    }
+
+    #[test]
+    fn public_exponent_limits_are_shared_by_every_backend() {
+        let n = [0xffu8; 256]; // 2048 bits
+        assert_eq!(exponent_value(&[1, 0, 1]), Some(65537));
+        assert_eq!(exponent_value(&[0; 12]), Some(0));
+        assert_eq!(exponent_value(&[1; 9]), None);
+        assert_eq!(check_public(&n, &[1, 0, 1], MAX_KEY_BITS), Ok(2048));
+        assert_eq!(
+            check_public(&n, &[1, 0xff, 0xff, 0xff, 0xff], MAX_KEY_BITS),
+            Ok(2048)
+        );
+        for bad in [&[3u8][..], &[1, 0, 0], &[0], &[], &[2, 0, 0, 0, 1], &[1; 9]] {
+            assert_eq!(
+                check_public(&n, bad, MAX_KEY_BITS),
+                Err(KeyError::Unsupported),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            check_public(&[0xff; 128], &[1, 0, 1], MAX_KEY_BITS),
+            Err(KeyError::TooSmall { bits: 1024 })
+        );
+        assert_eq!(
+            check_public(&[0xff; 513], &[1, 0, 1], MAX_PRIVATE_KEY_BITS),
+            Err(KeyError::Unsupported)
+        );
     }
 
     #[test]

@@ -70,9 +70,29 @@
 //!   [`SignedStkPush::http_request`].
 //! * [`Amount`]: exact money, never `f64`; [`AmountStyle`] picks `2` or
 //!   `2.00`, JSON number or string; [`PhoneFormat`] picks the phone form.
-//! * [`Signer`] / [`Verifier`]: RSA PKCS#1 v1.5 with SHA-256, blinded.
+//! * [`Signer`] / [`Verifier`]: RSA PKCS#1 v1.5 with SHA-256; the backend
+//!   is a cargo feature (below).
 //! * [`Error`]: one error type with a stable [`code`](Error::code); validation
 //!   errors list every [`Problem`] with its field path.
+//!
+//! ## Cargo features: the signing backend
+//!
+//! | feature | backend | timing | RSA-2048 signing speed |
+//! |---|---|---|---|
+//! | `rsa` (default) | pure-Rust [`rsa`](https://docs.rs/rsa) crate; builds everywhere, WebAssembly included | blinded with fresh OS randomness on every signature, **not** constant-time (RUSTSEC-2023-0071) | ~0.1 of OpenSSL |
+//! | `ring` | [`ring`](https://docs.rs/ring); +~90 KB | constant-time | ~0.5 of OpenSSL |
+//! | `aws-lc-rs` | [`aws-lc-rs`](https://docs.rs/aws-lc-rs) (AWS-LC); +~2.5 MB, needs a C compiler | constant-time | OpenSSL's |
+//!
+//! ```toml
+//! jenga-stk = { version = "0.1", default-features = false, features = ["aws-lc-rs"] }
+//! ```
+//!
+//! The API, the keys accepted (2048 to [`MAX_PRIVATE_KEY_BITS`] bits, public
+//! exponent 65537 or another odd value up to 2^33 - 1), the typed
+//! [`KeyError`]s and the signature bytes are the same whichever backend is
+//! built; [`SIGNER_BACKEND`] names the one in use. With several features on,
+//! the fastest wins. The Python wheel uses `aws-lc-rs`, the Kotlin/Swift
+//! library `ring`, the npm package `rsa` (plus WebCrypto in JavaScript).
 
 mod amount;
 mod callback;
@@ -111,7 +131,7 @@ pub use ipn::{
     Ipn, IpnAuth, IpnBank, IpnCustomer, IpnStatus, IpnTransaction, PaymentMode, parse_ipn,
 };
 pub use json::Limits;
-pub use keys::{MAX_KEY_BITS, MIN_KEY_BITS};
+pub use keys::{MAX_KEY_BITS, MAX_PRIVATE_KEY_BITS, MIN_KEY_BITS};
 pub use options::{AmountDecimals, AmountEncoding, AmountStyle, PhoneFormat, RequestOptions};
 pub use reconcile::{
     Conflict, ConflictKind, Evidence, EvidenceSource, Expected, PaymentState, Reconciliation,
@@ -126,7 +146,7 @@ pub use response::{
     InitAccepted, InitResponse, NextAction, Rejection, RejectionKind, SIGNATURE_HINT,
     classify_init_response, is_retryable_status,
 };
-pub use signing::{Signature, Signer, Verifier};
+pub use signing::{SIGNER_BACKEND, SIGNER_IS_CONSTANT_TIME, Signature, Signer, Verifier};
 pub use status::{
     Invoice, InvoiceState, Order, OrderState, OrderStatus, STATUS_PATH_PREFIX, StatusResponse,
     StatusSignature, order_status_request, parse_status_response,

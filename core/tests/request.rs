@@ -231,13 +231,6 @@ fn http_request_is_complete_and_redacted_in_debug() {
 }
 
 #[test]
-fn signer_holds_a_zeroize_on_drop_key() {
-    // The signer stores rsa's SigningKey, which zeroizes its key material on drop.
-    fn assert_zeroize_on_drop<T: zeroize::ZeroizeOnDrop>() {}
-    assert_zeroize_on_drop::<rsa::pkcs1v15::SigningKey<sha2::Sha256>>();
-}
-
-#[test]
 fn provider_side_signing_string_matches_for_every_style() {
     use jenga_stk::{Limits, signing_string_of_body};
     for decimals in [AmountDecimals::Whole, AmountDecimals::Two] {

@@ -403,6 +403,12 @@ def key_cases():
         ok("test-pkcs1-2048.pub", "public", 2048),
         ok("test-pkcs1-2048.rsapub", "public", 2048),
         ok("test-pkcs8-4096.pub", "public", 4096),
+        ok("test-pkcs1-8192.pub", "public", 8192),
+        # Signing keys stop at 4096 bits (ring's limit; every backend refuses alike).
+        err("test-pkcs1-8192", "private", "key_unsupported"),
+        # Public exponent 3: ring refuses it, so every backend does.
+        err("test-e3-2048", "private", "key_unsupported"),
+        err("test-e3-2048.pub", "public", "key_unsupported"),
         err("test-1024", "private", "key_too_small"),
         err("test-1024.pub", "public", "key_too_small"),
         err("test-pkcs1-2048.pub", "private", "key_is_public"),
