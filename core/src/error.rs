@@ -84,6 +84,8 @@ problem_codes! {
     InvalidType => "invalid_type",
     /// A JSON object has a field this API does not know (usually a typo).
     UnknownField => "unknown_field",
+    /// A JSON object has the same field twice (readers disagree on which wins).
+    DuplicateField => "duplicate_field",
     /// The input is not valid JSON at all.
     InvalidJson => "invalid_json",
     /// Text is longer than allowed.

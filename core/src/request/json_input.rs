@@ -2,15 +2,68 @@
 //! every type problem reported at once and amounts read from their exact
 //! decimal text (a JSON number `2.50` or a string `"2.50"`), never via `f64`.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
+use std::fmt;
 
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::input::{CustomerInput, OrderInput, PaymentDetailsInput, PaymentInput, StkPushInput};
 use crate::amount::{Amount, AmountError};
 use crate::error::{ProblemCode, Problems};
 
-type RawObject<'a> = BTreeMap<String, &'a RawValue>;
+/// One JSON object's members in document order, their values unparsed.
+/// Unlike a map it keeps duplicates, so they can be reported: a key given
+/// twice is ambiguous (JSON readers disagree on which value wins), and for a
+/// payment a proxy or log reading the first `paymentAmount` while the push
+/// uses the last would be a real hazard.
+struct RawObject<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawObject<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Members<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for Members<'a> {
+            type Value = RawObject<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+                let mut members = Vec::new();
+                while let Some(entry) = map.next_entry::<String, &'de RawValue>()? {
+                    members.push(entry);
+                }
+                Ok(RawObject(members))
+            }
+        }
+        d.deserialize_map(Members(std::marker::PhantomData))
+    }
+}
+
+impl<'a> RawObject<'a> {
+    /// Removes and returns the member `key` (its first occurrence).
+    fn remove(&mut self, key: &str) -> Option<&'a RawValue> {
+        let i = self.0.iter().position(|(k, _)| k == key)?;
+        Some(self.0.remove(i).1)
+    }
+
+    /// Keeps the first occurrence of every key and returns the keys that
+    /// appeared more than once, each named once, in document order.
+    fn dedup(&mut self) -> Vec<String> {
+        let mut seen = BTreeSet::new();
+        let mut repeated = BTreeSet::new();
+        let mut out = Vec::new();
+        self.0.retain(|(key, _)| {
+            if seen.insert(key.clone()) {
+                return true;
+            }
+            if repeated.insert(key.clone()) {
+                out.push(key.clone());
+            }
+            false
+        });
+        out
+    }
+}
 
 /// Reads one JSON object level, reporting unknown keys.
 struct Level<'a> {
@@ -19,6 +72,21 @@ struct Level<'a> {
 }
 
 impl<'a> Level<'a> {
+    /// A level whose duplicate keys are reported (only the first
+    /// occurrence of a key is read; the others are dropped unread).
+    fn new(problems: &mut Problems, path: &'static str, mut fields: RawObject<'a>) -> Level<'a> {
+        let repeated = fields.dedup();
+        let level = Level { path, fields };
+        for key in repeated {
+            problems.push(
+                &level.field_path(&key),
+                ProblemCode::DuplicateField,
+                "appears more than once; give each field once",
+            );
+        }
+        level
+    }
+
     fn parse(
         problems: &mut Problems,
         path: &'static str,
@@ -29,7 +97,7 @@ impl<'a> Level<'a> {
             return None;
         }
         match serde_json::from_str::<RawObject<'a>>(raw.get()) {
-            Ok(fields) => Some(Level { path, fields }),
+            Ok(fields) => Some(Level::new(problems, path, fields)),
             Err(_) => {
                 problems.push(path, ProblemCode::InvalidType, "must be a JSON object");
                 None
@@ -106,7 +174,7 @@ impl<'a> Level<'a> {
 
     /// Reports every key that was not taken.
     fn finish(self, problems: &mut Problems) {
-        for key in self.fields.keys() {
+        for (key, _) in &self.fields.0 {
             problems.push(
                 &self.field_path(key),
                 ProblemCode::UnknownField,
@@ -140,10 +208,7 @@ pub(crate) fn read(json: &[u8], problems: &mut Problems) -> Option<StkPushInput>
             return None;
         }
     };
-    let mut top = Level {
-        path: "",
-        fields: top,
-    };
+    let mut top = Level::new(problems, "", top);
 
     let order_raw = top.take("order");
     if let Some(mut o) = Level::parse(problems, "order", order_raw) {

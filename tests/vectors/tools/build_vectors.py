@@ -209,6 +209,36 @@ def err_case(case_id, description, request, code, field, options=None, problems=
     return case
 
 
+def duplicated(path: str, second) -> str:
+    """The page example as JSON text with the member at `path` given a second
+    time (value `second`) right after the first; checked with the standard
+    library's `object_pairs_hook`, which sees every member."""
+    doc = variant()
+    *parents, key = path.split(".")
+    obj = doc
+    for p in parents:
+        obj = obj[p]
+    first = json.dumps(obj[key], separators=(",", ":"), default=decimal_default)
+    marker = "@@dup@@"
+    obj[key] = marker
+    text = json.dumps(doc, separators=(",", ":"), ensure_ascii=False, default=decimal_default)
+    text = text.replace(
+        f'"{key}":"{marker}"',
+        f'"{key}":{first},"{key}":{json.dumps(second, separators=(",", ":"))}',
+    )
+    text = re.sub(r'"@@num:([^@]*)@@"', r"\1", text)
+    seen = []
+
+    def hook(pairs):
+        keys = [k for k, _ in pairs]
+        seen.extend(k for k in set(keys) if keys.count(k) > 1)
+        return dict(pairs)
+
+    json.loads(text, object_pairs_hook=hook)
+    assert seen == [key], (path, seen)
+    return text
+
+
 def stk_push_cases():
     cases = [
         ok_case("page-example", "The provider page's example request, verbatim.", variant()),
@@ -362,6 +392,10 @@ def stk_push_cases():
         E("invalid-token", "A token that would inject a header.", variant(), "invalid_token", "accessToken", accessToken="abc\r\nX-Evil: 1"),
         E("insecure-base-url", "A custom base URL over http to a public host.", variant(), "insecure_url", "environment.baseUrl", environment="http://api.example.com"),
         E("invalid-json", "Not JSON at all.", "{\"order\": ", "invalid_json", "request"),
+        E("duplicate-field", "A field given twice is refused: JSON readers disagree on which one wins.",
+          duplicated("payment.details.paymentAmount", 1), "duplicate_field", "payment.details.paymentAmount"),
+        E("duplicate-object", "A whole object given twice is refused too.",
+          duplicated("order", {}), "duplicate_field", "order"),
         E("not-an-object", "JSON, but not an object.", [1, 2], "invalid_type", "request"),
         E(
             "every-problem-at-once",
