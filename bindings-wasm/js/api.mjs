@@ -35,6 +35,19 @@ function fail(code, field, message) {
   return new JengaError({ code, field, message });
 }
 
+/**
+ * Runs a check that reads the caller's value: a getter or Proxy trap that
+ * throws (or anything else but a JengaError) becomes invalid_type for `field`.
+ */
+function reading(field, fn) {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof JengaError) throw e;
+    throw fail("invalid_type", field, `${field} could not be read (a getter or Proxy threw)`);
+  }
+}
+
 /** Turns whatever the WebAssembly side threw into a JengaError. */
 function toJengaError(e) {
   if (e instanceof JengaError) return e;
@@ -64,6 +77,10 @@ const encoder = new TextEncoder();
 
 /** A body as bytes: a string (UTF-8), a Uint8Array/Buffer, or an ArrayBuffer. */
 function bytes(value, field) {
+  return reading(field, () => bytesOf(value, field));
+}
+
+function bytesOf(value, field) {
   let out;
   if (typeof value === "string") {
     if (value.length > MAX_INPUT_BYTES) throw fail("body_too_large", field, `${field} is too large`);
@@ -82,7 +99,7 @@ function bytes(value, field) {
 }
 
 function millis(now, field = "now") {
-  const ms = now instanceof Date ? now.getTime() : now;
+  const ms = reading(field, () => (now instanceof Date ? now.getTime() : now));
   if (typeof ms !== "number" || !Number.isFinite(ms)) {
     throw fail("invalid_type", field, `${field} must be a valid Date or epoch milliseconds`);
   }
@@ -208,7 +225,7 @@ export function makeApi(wasm, { subtle, ready = () => {}, encodeBase64 = base64 
 
     /** Signs with a signer (WebCrypto `Signer` or `SyncSigner`). */
     async sign(signer) {
-      if (!(signer instanceof Signer) && !(signer instanceof SyncSigner)) {
+      if (!reading("signer", () => signer instanceof Signer || signer instanceof SyncSigner)) {
         throw fail("invalid_type", "signer", "signer must be a Signer or SyncSigner");
       }
       return this.withSignature(await signer.sign(this.signingString));
@@ -216,7 +233,7 @@ export function makeApi(wasm, { subtle, ready = () => {}, encodeBase64 = base64 
 
     /** Signs synchronously with a `SyncSigner` (the core's RSA compiled to WebAssembly). */
     signSync(signer) {
-      if (!(signer instanceof SyncSigner)) throw fail("invalid_type", "signer", "signer must be a SyncSigner");
+      if (!reading("signer", () => signer instanceof SyncSigner)) throw fail("invalid_type", "signer", "signer must be a SyncSigner");
       return this.withSignature(signer.sign(this.signingString));
     }
 
@@ -361,11 +378,11 @@ export function makeApi(wasm, { subtle, ready = () => {}, encodeBase64 = base64 
     if (credentials === null || typeof credentials !== "object") {
       throw fail("invalid_type", "credentials", "credentials must be { apiKey, merchantCode, consumerSecret }");
     }
-    return [
+    return reading("credentials", () => [
       text(credentials.apiKey, "credentials.apiKey"),
       text(credentials.merchantCode, "credentials.merchantCode"),
       text(credentials.consumerSecret, "credentials.consumerSecret"),
-    ];
+    ]);
   }
 
   function tokenOf(shape) {
@@ -393,9 +410,10 @@ export function makeApi(wasm, { subtle, ready = () => {}, encodeBase64 = base64 
   /** Holds the token; says "use" or "refresh" for a given `now`. */
   class TokenState {
     #inner;
-    constructor(environment, credentials, { marginSeconds = 60 } = {}) {
+    constructor(environment, credentials, options) {
       const env = environmentText(environment);
       const [apiKey, merchantCode, secret] = credentialsOf(credentials);
+      const { marginSeconds = 60 } = reading("options", () => ({ ...options }));
       if (typeof marginSeconds !== "number") throw fail("invalid_type", "marginSeconds", "marginSeconds must be a number");
       this.#inner = use(() => new wasm.WasmTokenState(env, apiKey, merchantCode, secret, marginSeconds));
       Object.freeze(this);
@@ -543,14 +561,20 @@ export function makeApi(wasm, { subtle, ready = () => {}, encodeBase64 = base64 
   function reconcile(expected, evidence = {}) {
     if (expected === null || typeof expected !== "object") throw fail("invalid_type", "expected", "expected must be an object");
     if (evidence === null || typeof evidence !== "object") throw fail("invalid_type", "evidence", "evidence must be an object");
-    const order = text(expected.orderReference, "expected.orderReference");
-    const amount = expected.amount === undefined || expected.amount === null ? undefined : amountText(expected.amount, "expected.amount");
-    const currency = text(expected.currency, "expected.currency", { optional: true });
-    const callback = evidence.callback === undefined || evidence.callback === null ? undefined : bytes(evidence.callback, "evidence.callback");
-    const ipnsIn = evidence.ipns ?? [];
-    if (!Array.isArray(ipnsIn)) throw fail("invalid_type", "evidence.ipns", "evidence.ipns must be an array");
-    const ipns = ipnsIn.map((b, i) => bytes(b, `evidence.ipns[${i}]`));
-    const statusBody = evidence.status === undefined || evidence.status === null ? undefined : bytes(evidence.status, "evidence.status");
+    const [order, amount, currency] = reading("expected", () => [
+      text(expected.orderReference, "expected.orderReference"),
+      expected.amount === undefined || expected.amount === null ? undefined : amountText(expected.amount, "expected.amount"),
+      text(expected.currency, "expected.currency", { optional: true }),
+    ]);
+    const [callback, ipns, statusBody] = reading("evidence", () => {
+      const ipnsIn = evidence.ipns ?? [];
+      if (!Array.isArray(ipnsIn)) throw fail("invalid_type", "evidence.ipns", "evidence.ipns must be an array");
+      return [
+        evidence.callback === undefined || evidence.callback === null ? undefined : bytes(evidence.callback, "evidence.callback"),
+        ipnsIn.map((b, i) => bytes(b, `evidence.ipns[${i}]`)),
+        evidence.status === undefined || evidence.status === null ? undefined : bytes(evidence.status, "evidence.status"),
+      ];
+    });
     return use(() => wasm.reconcile(order, amount, currency, callback, ipns, statusBody));
   }
 

@@ -41,3 +41,97 @@ test("no secret in any printed form", async () => {
     assert.ok(!JSON.stringify(e).includes(keyLine) && !String(e).includes(keyLine));
   }
 });
+
+// Every line of the key's PEM body, distinctive secrets, and their Base64 forms.
+const pemLines = (text) => text.split("\n").filter((l) => l.length > 16 && !l.startsWith("-----"));
+const SECRETS = ["Ap1-K3y-9f8e7d", "C0nsum3r-S3cr3t-4b5c", "eyJhbGciOiJSUzI1NiJ9.Acc3ss-T0ken-77aa.c2ln", "R3fr3sh-T0ken-88bb", "ipn-Us3r-11cc", "ipn-Pa55w0rd-22dd", "Cb-S3cr3t-of-at-least-32-bytes-33ee"];
+const needles = [...SECRETS, ...SECRETS.map((s) => btoa(s)), ...pemLines(pem), btoa(`${SECRETS[4]}:${SECRETS[5]}`)];
+
+function printed(value) {
+  const out = [String(value), JSON.stringify(value) ?? "", inspect(value, { depth: 8 })];
+  if (value instanceof Error) out.push(value.message, value.stack ?? "", inspect({ ...value }));
+  return out;
+}
+
+function assertHidden(label, value) {
+  for (const shown of printed(value)) {
+    for (const secret of needles) assert.ok(!shown.includes(secret), `${label} shows ${secret.slice(0, 12)}…: ${shown.slice(0, 300)}`);
+  }
+}
+
+function caught(fn) {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof jenga.JengaError, `not a JengaError: ${e}`);
+    return e;
+  }
+  assert.fail("accepted");
+}
+
+test("errors about keys, tokens, credentials and secrets never quote them", async () => {
+  const [apiKey, secret, token, refresh, user, password, cbSecret] = SECRETS;
+  const tokenBody = `{"accessToken":"${token}","refreshToken":"${refresh}","expiresIn":"2021-07-13T07:18:02Z","issuedAt":"2021-07-13T07:03:02Z","tokenType":"Bearer"}`;
+  const errors = [];
+  // Bad keys built from the real one: truncated, corrupted, relabelled, with NULs.
+  for (const bad of [pem.slice(0, pem.length / 2), pem.replace("MII", "XXX"), pem.replaceAll("RSA PRIVATE KEY", "PUBLIC KEY"), pem.replaceAll("\n", "\n\0")]) {
+    errors.push(caught(() => jenga.SyncSigner.fromPem(bad)));
+    await jenga.Signer.fromPem(bad).then(() => assert.fail("accepted"), (e) => errors.push(e));
+  }
+  errors.push(caught(() => new jenga.Verifier(pem))); // a private key where a public one is needed
+  // Token answers that carry the token but are refused for another reason.
+  for (const bad of [
+    tokenBody.replace('"2021-07-13T07:18:02Z"', "3599"),
+    tokenBody.replace(token, `${token} with space`),
+    tokenBody.replace(token, `${token}\\u0000`),
+    `${tokenBody}trailing`,
+    tokenBody.slice(0, -5),
+    `[${tokenBody}]`,
+  ]) {
+    errors.push(caught(() => jenga.parseTokenResponse(200, bad, 0)));
+    const state = new jenga.TokenState("uat", { apiKey, merchantCode: "m", consumerSecret: secret });
+    errors.push(caught(() => state.onResponse(200, bad, 0)));
+    assertHidden("TokenState after a refused answer", state);
+  }
+  // Credentials, tokens and secrets refused as values.
+  errors.push(caught(() => jenga.tokenRequest("uat", { apiKey: `${apiKey} x`, merchantCode: "m", consumerSecret: `${secret}\n` })));
+  errors.push(caught(() => new jenga.TokenState("uat", { apiKey: `${apiKey}\0`, merchantCode: "m", consumerSecret: `${secret}é` })));
+  const signed = jenga.StkPush.create(JSON.parse(readFileSync(`${root}/tests/vectors/stk_push.json`, "utf8")).cases[0].input.request).withSignature("QUFB");
+  errors.push(caught(() => signed.httpRequest("uat", `${token}\r\nX-Evil: 1`)));
+  errors.push(caught(() => jenga.orderStatusRequest("uat", `${token} x`, "OR1")));
+  errors.push(caught(() => new jenga.IpnAuth(`${user}:`, "")));
+  const auth = new jenga.IpnAuth(user, password);
+  for (const wrong of [`${user}:wrong`, `wrong:${password}`, `${user}:${password}x`]) {
+    errors.push(caught(() => auth.verify(`Basic ${btoa(wrong)}`)));
+  }
+  errors.push(caught(() => new jenga.CallbackUrls(cbSecret.slice(0, 20))));
+  const urls = new jenga.CallbackUrls(cbSecret);
+  errors.push(caught(() => urls.verifyUrl(urls.callbackUrl("https://shop.example.com/cb", "OR1", "PR1").replace("OR1", "OR2"))));
+  for (const e of errors) assertHidden(`JengaError ${e.code}`, e);
+  assert.ok(errors.length > 30);
+});
+
+test("requests carrying a bearer token, and the objects holding secrets, are redacted", async () => {
+  const [apiKey, secret, token, refresh, user, password, cbSecret] = SECRETS;
+  const signer = jenga.SyncSigner.fromPem(pem);
+  const signed = jenga.StkPush.create(JSON.parse(readFileSync(`${root}/tests/vectors/stk_push.json`, "utf8")).cases[0].input.request).signSync(signer);
+  const pushRequest = signed.httpRequest("uat", token);
+  const statusRequest = jenga.orderStatusRequest("uat", token, "OR28922980077", signer.sign("OR28922980077"));
+  for (const request of [pushRequest, statusRequest]) {
+    assert.equal(request.headers.Authorization, `Bearer ${token}`); // the value is there for fetch
+    assertHidden("HttpRequest", request);
+  }
+  const creds = { apiKey, merchantCode: "4445776666", consumerSecret: secret };
+  const state = new jenga.TokenState("uat", creds);
+  const refreshAction = state.nextAction(0);
+  const stored = state.onResponse(200, `{"accessToken":"${token}","refreshToken":"${refresh}","expiresIn":"2021-07-13T07:18:02Z","issuedAt":"2021-07-13T07:03:02Z"}`, 0);
+  const parsed = jenga.parseTokenResponse(200, `{"accessToken":"${token}","refreshToken":"${refresh}"}`, 0);
+  assert.equal(parsed.accessToken, token);
+  for (const [label, value] of Object.entries({
+    signer, webcrypto: await jenga.Signer.fromPem(pem), state, refreshAction, refreshRequest: refreshAction.request, stored, parsed,
+    use: state.nextAction(1), tokenRequest: jenga.tokenRequest("uat", creds), ipnAuth: new jenga.IpnAuth(user, password),
+    callbackUrls: new jenga.CallbackUrls(cbSecret), signed,
+  })) {
+    assertHidden(label, value);
+  }
+});
