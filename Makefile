@@ -4,7 +4,7 @@
 CARGO ?= cargo
 SHELL := /bin/bash
 
-.PHONY: all demo demo-python test setup fmt-check clippy test-rust test-wasm test-node-example test-python test-uniffi vectors vectors-check bench bench-wasm deny fuzz clean
+.PHONY: all demo demo-python test setup fmt-check clippy test-rust test-wasm test-node-example test-python test-uniffi vectors vectors-check bench bench-wasm bench-python bench-kotlin backend-sizes deny fuzz clean
 
 all: test
 
@@ -82,6 +82,17 @@ bench:
 
 bench-wasm:
 	scripts/wasm.sh bench
+
+# The wheel's signer next to Python `cryptography`; the uniffi library's from
+# Kotlin next to java.security; what each signing backend adds to the libraries.
+bench-python:
+	scripts/python-bench.sh
+
+bench-kotlin:
+	scripts/uniffi-bench.sh
+
+backend-sizes:
+	scripts/backend-sizes.sh
 
 # cargo-fuzz targets (fuzz/), each for $(FUZZ_SECONDS) s on stable Rust; see docs/security.md.
 FUZZ_SECONDS ?= 60

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Signing benchmarks of the Rust core next to OpenSSL, in one run on one machine.
-# Prints signatures per second for each; docs/benchmarks.md records a run.
+# Signing benchmarks of the Rust core next to OpenSSL, in one run on one machine:
+# `openssl speed rsa2048`, then the criterion benchmarks (core/benches/signing.rs)
+# once per signing backend (rsa, ring, aws-lc-rs), then `openssl speed` again to
+# bracket the run. docs/benchmarks.md records a run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,9 +11,12 @@ echo "== $(openssl version)"
 echo "== openssl speed -seconds 5 rsa2048 (single process)"
 openssl speed -seconds 5 rsa2048 2>/dev/null | grep -E '^(rsa 2048|                  sign)' || true
 
-echo "== cargo bench -p jenga-stk --bench signing"
-cargo bench -q -p jenga-stk --bench signing -- --warm-up-time 2 --measurement-time 8 2>&1 \
-  | grep -E '^[a-z_0-9]+ +time:|^[a-z_0-9]+$|time:' || true
+for backend in rsa ring aws-lc-rs; do
+  echo "== backend $backend: cargo bench -p jenga-stk --no-default-features --features $backend --bench signing"
+  cargo bench -q -p jenga-stk --no-default-features --features "$backend" --bench signing -- \
+    --warm-up-time 2 --measurement-time 8 --noplot 2>&1 \
+    | grep -E '^[a-z_0-9]+ +time:|^[a-z_0-9]+$|time:' || true
+done
 
 echo "== openssl speed again, to bracket the run"
 openssl speed -seconds 5 rsa2048 2>/dev/null | grep -E '^rsa 2048' || true

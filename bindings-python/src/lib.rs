@@ -95,6 +95,12 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     m.add("MIN_KEY_BITS", jenga_stk::MIN_KEY_BITS)?;
     m.add("MAX_KEY_BITS", jenga_stk::MAX_KEY_BITS)?;
+    m.add("MAX_PRIVATE_KEY_BITS", jenga_stk::MAX_PRIVATE_KEY_BITS)?;
+    m.add("SIGNER_BACKEND", jenga_stk::SIGNER_BACKEND)?;
+    m.add(
+        "SIGNER_IS_CONSTANT_TIME",
+        jenga_stk::SIGNER_IS_CONSTANT_TIME,
+    )?;
     m.add(
         "DEFAULT_TOKEN_LIFETIME",
         timedelta(py, jenga_stk::DEFAULT_TOKEN_LIFETIME)?,

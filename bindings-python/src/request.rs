@@ -287,7 +287,11 @@ impl PySigner {
     }
 
     fn __repr__(&self) -> String {
-        format!("Signer(bits={}, key=<redacted>)", self.inner.bits())
+        format!(
+            "Signer(bits={}, backend='{}', key=<redacted>)",
+            self.inner.bits(),
+            jenga_stk::SIGNER_BACKEND
+        )
     }
 }
 

@@ -318,7 +318,7 @@ def test_no_repr_or_str_shows_a_secret(signer: j.Signer) -> None:
             for secret in secrets:
                 assert secret not in text, f"{type(obj).__name__} shows {secret}: {text}"
     assert "<redacted>" in str(request) and "Bearer" not in str(request)
-    assert repr(signer) == "Signer(bits=2048, key=<redacted>)"
+    assert repr(signer) == "Signer(bits=2048, backend='aws-lc-rs', key=<redacted>)"
     assert repr(token.access_token) == "AccessToken(<redacted>)"
     assert "4445776666" in repr(credentials)
     # The values are still there for the HTTP client.

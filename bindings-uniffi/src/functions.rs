@@ -146,3 +146,17 @@ pub fn signing_string_of_body(body: Vec<u8>) -> Result<String> {
 pub fn is_retryable_status(status: u16) -> bool {
     core::is_retryable_status(status)
 }
+
+/// The signing backend compiled into this library: `"ring"` (the default),
+/// `"aws-lc-rs"` or `"rsa"`.
+#[uniffi::export]
+pub fn signer_backend() -> String {
+    core::SIGNER_BACKEND.to_owned()
+}
+
+/// Whether this library's signer is constant-time (`ring`, `aws-lc-rs`)
+/// rather than relying on blinding (`rsa`).
+#[uniffi::export]
+pub fn signer_is_constant_time() -> bool {
+    core::SIGNER_IS_CONSTANT_TIME
+}

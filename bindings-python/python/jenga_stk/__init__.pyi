@@ -56,6 +56,12 @@ SIGNATURE_HINT: str
 MIN_CALLBACK_SECRET_BYTES: int
 MIN_KEY_BITS: int
 MAX_KEY_BITS: int
+#: The largest private (signing) key, in bits; every signing backend stops there.
+MAX_PRIVATE_KEY_BITS: int
+#: The signing backend compiled into this wheel: "aws-lc-rs" (the default), "ring" or "rsa".
+SIGNER_BACKEND: str
+#: True for the constant-time native backends, False for the blinded pure-Rust "rsa".
+SIGNER_IS_CONSTANT_TIME: bool
 DEFAULT_TOKEN_LIFETIME: timedelta
 #: East Africa Time (UTC+03:00), the offset of M-Pesa and IPN times.
 EAT: timezone
@@ -737,6 +743,7 @@ __all__ = [
     "KeyLoadError",
     "Limits",
     "MAX_KEY_BITS",
+    "MAX_PRIVATE_KEY_BITS",
     "MIN_CALLBACK_SECRET_BYTES",
     "MIN_KEY_BITS",
     "NextAction",
@@ -754,6 +761,8 @@ __all__ = [
     "RejectionKind",
     "RequestOptions",
     "SIGNATURE_HINT",
+    "SIGNER_BACKEND",
+    "SIGNER_IS_CONSTANT_TIME",
     "STATUS_PATH_PREFIX",
     "STK_PUSH_PATH",
     "Signature",

@@ -179,7 +179,28 @@ class ApiTests(private val v: Vectors) {
         return "redacted, typed errors"
     }
 
+    /** The product library signs with ring (constant-time), byte-identical to the JDK for every signing key. */
+    fun nativeBackend(): String {
+        check(signerBackend() == "ring") { "backend ${signerBackend()}" }
+        check(signerIsConstantTime()) { "not constant-time" }
+        val message = "OR28922980077KES07220000002".toByteArray()
+        for (stem in listOf("test-pkcs1-2048", "test-pkcs1-2048-crlf", "test-pkcs8-2048", "test-pkcs8-4096")) {
+            val signer = Signer(v.key(stem))
+            val jdk = java.security.Signature.getInstance("SHA256withRSA")
+            jdk.initSign(KeyFactory.getInstance("RSA").generatePrivate(PKCS8EncodedKeySpec(signer.pkcs8Der())))
+            jdk.update(message)
+            val want = Base64.getEncoder().encodeToString(jdk.sign())
+            check(signer.sign(message) == want) { "$stem differs from java.security" }
+        }
+        for (stem in listOf("test-pkcs1-8192", "test-e3-2048")) {
+            val code = try { Signer(v.key(stem)); "accepted" } catch (e: JengaException) { codeAndField(e).first }
+            check(code == "key_unsupported") { "$stem: $code" }
+        }
+        return "ring, constant-time, 4 keys equal to SHA256withRSA"
+    }
+
     fun all(): List<Pair<String, () -> String>> = listOf(
+        "signing backend (ring)" to ::nativeBackend,
         "foreign signer (java.security SHA256withRSA)" to ::foreignSigner,
         "typed input and BigDecimal money" to ::typedInputAndMoney,
         "secrets redacted, errors typed" to ::secretsAndErrors,
