@@ -281,11 +281,12 @@ export function makeApi(wasm, { subtle, ready = () => {}, encodeBase64 = base64 
     static async fromPem(pem) {
       const source = text(pem, "pem");
       if (!subtle) throw fail("unsupported", null, "WebCrypto (crypto.subtle) is not available; use SyncSigner");
-      const loaded = use(() => new wasm.WasmSigner(source));
+      // Checked and re-encoded by the core, without RSA arithmetic in WebAssembly.
+      const loaded = use(() => new wasm.WasmPkcs8Key(source));
       const bits = loaded.bits;
       let der;
       try {
-        der = use(() => loaded.pkcs8Der());
+        der = use(() => loaded.der());
       } finally {
         loaded.free(); // the WebAssembly copy of the key is zeroized now
       }

@@ -3,8 +3,8 @@
 //! secrets are zeroized when freed (the package frees them when collected).
 
 use jenga_stk::{
-    CallbackUrls, Credentials, IpnAuth, Limits, Signature, Signer, TokenAction, TokenState,
-    Verifier,
+    CallbackUrls, Credentials, IpnAuth, Limits, Pkcs8Key, Signature, Signer, TokenAction,
+    TokenState, Verifier,
 };
 use wasm_bindgen::prelude::*;
 
@@ -41,6 +41,31 @@ impl WasmSigner {
     #[wasm_bindgen(js_name = pkcs8Der)]
     pub fn pkcs8_der(&self) -> Result<Vec<u8>, JsValue> {
         self.0.to_pkcs8_der().map(|d| d.to_vec()).map_err(error)
+    }
+}
+
+/// A private key checked and re-encoded as PKCS#8 DER, for WebCrypto's
+/// `importKey("pkcs8", …)`: no RSA arithmetic, zeroized when freed.
+#[wasm_bindgen]
+pub struct WasmPkcs8Key(Pkcs8Key);
+
+#[wasm_bindgen]
+impl WasmPkcs8Key {
+    /// Reads a PKCS#1 or PKCS#8 PEM private key (the signer's checks and errors).
+    #[wasm_bindgen(constructor)]
+    pub fn new(pem: &str) -> Result<WasmPkcs8Key, JsValue> {
+        Pkcs8Key::from_pem(pem).map(WasmPkcs8Key).map_err(error)
+    }
+
+    /// The modulus size in bits.
+    #[wasm_bindgen(getter)]
+    pub fn bits(&self) -> u32 {
+        u32::try_from(self.0.bits()).unwrap_or(u32::MAX)
+    }
+
+    /// The PKCS#8 DER (a copy; fill it with zeros once imported).
+    pub fn der(&self) -> Vec<u8> {
+        self.0.der().to_vec()
     }
 }
 

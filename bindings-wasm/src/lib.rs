@@ -11,5 +11,7 @@ mod classes;
 mod convert;
 mod functions;
 
-pub use classes::{WasmCallbackUrls, WasmIpnAuth, WasmSigner, WasmTokenState, WasmVerifier};
+pub use classes::{
+    WasmCallbackUrls, WasmIpnAuth, WasmPkcs8Key, WasmSigner, WasmTokenState, WasmVerifier,
+};
 pub use functions::*;

@@ -4,7 +4,9 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use jenga_stk_wasm::{WasmSigner, WasmVerifier, build_stk_push, classify_init_response_js};
+use jenga_stk_wasm::{
+    WasmPkcs8Key, WasmSigner, WasmVerifier, build_stk_push, classify_init_response_js,
+};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -23,6 +25,9 @@ fn builds_and_signs_inside_webassembly() {
     assert_eq!(signing, "OR28922980077KES07220000002");
     let signer = WasmSigner::new(KEY).unwrap();
     assert_eq!(signer.bits(), 2048);
+    let pkcs8 = WasmPkcs8Key::new(KEY).unwrap();
+    assert_eq!(pkcs8.bits(), 2048);
+    assert_eq!(pkcs8.der(), signer.pkcs8_der().unwrap());
     let sig = signer.sign(signing.as_bytes()).unwrap();
     // Blinded and still deterministic.
     assert_eq!(sig, signer.sign(signing.as_bytes()).unwrap());
@@ -50,6 +55,10 @@ fn errors_are_plain_objects_with_codes() {
     assert_eq!(problems.length(), 14);
     let err = WasmSigner::new("garbage").err().unwrap();
     assert_eq!(get(&err, "code").as_string().unwrap(), "key_invalid");
+    let err = WasmPkcs8Key::new("garbage").err().unwrap();
+    assert_eq!(get(&err, "code").as_string().unwrap(), "key_invalid");
+    let err = WasmPkcs8Key::new(PUBLIC).err().unwrap();
+    assert_eq!(get(&err, "code").as_string().unwrap(), "key_is_public");
     let err = classify_init_response_js(200, b"<html>").unwrap_err();
     assert_eq!(get(&err, "code").as_string().unwrap(), "not_json");
     let err = classify_init_response_js(7, b"{}").unwrap_err();

@@ -44,6 +44,47 @@ pub(crate) struct PrivateKeyDer {
     pub(crate) public: PublicKeyDer,
 }
 
+/// A private key read from PEM and checked exactly as
+/// [`Signer::from_pem`](crate::Signer::from_pem) checks it (same
+/// [`KeyError`]s), then re-encoded as PKCS#8 DER, without building a signer:
+/// for platforms that sign themselves (WebCrypto's `importKey("pkcs8", …)`,
+/// `java.security`, a KMS or HSM import). No RSA arithmetic runs, so it needs
+/// no signing backend. The bytes are zeroized on drop and never printed.
+pub struct Pkcs8Key {
+    der: Zeroizing<Vec<u8>>,
+    bits: usize,
+}
+
+impl Pkcs8Key {
+    /// Reads a PKCS#1 (`BEGIN RSA PRIVATE KEY`) or PKCS#8 (`BEGIN PRIVATE KEY`) PEM.
+    pub fn from_pem(pem: &str) -> Result<Pkcs8Key, KeyError> {
+        let key = private_key_from_pem(pem)?;
+        Ok(Pkcs8Key {
+            der: pkcs8_der(&key.pkcs1)?,
+            bits: key.public.bits,
+        })
+    }
+
+    /// The modulus size in bits.
+    pub fn bits(&self) -> usize {
+        self.bits
+    }
+
+    /// The PKCS#8 `PrivateKeyInfo` DER (what `openssl pkcs8 -topk8 -nocrypt -outform DER` writes).
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+}
+
+impl std::fmt::Debug for Pkcs8Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pkcs8Key")
+            .field("bits", &self.bits)
+            .field("der", &"<redacted>")
+            .finish()
+    }
+}
+
 /// A checked public key: its PKCS#1 `RSAPublicKey` DER and modulus size.
 #[derive(Clone)]
 pub(crate) struct PublicKeyDer {
@@ -276,6 +317,32 @@ mod tests {
             check_public(&[0xff; 513], &[1, 0, 1], MAX_PRIVATE_KEY_BITS),
             Err(KeyError::Unsupported)
         );
+    }
+
+    #[test]
+    fn pkcs8_key_is_checked_like_a_signer_and_redacted() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/keys/");
+        let read = |stem: &str| std::fs::read_to_string(format!("{dir}{stem}.pem")).unwrap();
+        let pkcs8 = read("test-pkcs8-2048");
+        let key = Pkcs8Key::from_pem(&pkcs8).unwrap();
+        let (_, original) = der::pem::decode_vec(pkcs8.as_bytes()).unwrap();
+        assert_eq!((key.bits(), key.der()), (2048, original.as_slice()));
+        assert_eq!(
+            Pkcs8Key::from_pem(&read("test-pkcs1-2048")).unwrap().bits(),
+            2048
+        );
+        for (stem, err) in [
+            ("test-1024", KeyError::TooSmall { bits: 1024 }),
+            ("test-pkcs1-8192", KeyError::Unsupported),
+            ("test-e3-2048", KeyError::Unsupported),
+            ("test-pkcs8-2048.pub", KeyError::IsPublic),
+            ("test-encrypted-pkcs8", KeyError::Encrypted),
+            ("garbage", KeyError::Invalid),
+        ] {
+            assert_eq!(Pkcs8Key::from_pem(&read(stem)).err(), Some(err), "{stem}");
+        }
+        let shown = format!("{key:?}");
+        assert_eq!(shown, "Pkcs8Key { bits: 2048, der: \"<redacted>\" }");
     }
 
     #[test]

@@ -131,7 +131,7 @@ pub use ipn::{
     Ipn, IpnAuth, IpnBank, IpnCustomer, IpnStatus, IpnTransaction, PaymentMode, parse_ipn,
 };
 pub use json::Limits;
-pub use keys::{MAX_KEY_BITS, MAX_PRIVATE_KEY_BITS, MIN_KEY_BITS};
+pub use keys::{MAX_KEY_BITS, MAX_PRIVATE_KEY_BITS, MIN_KEY_BITS, Pkcs8Key};
 pub use options::{AmountDecimals, AmountEncoding, AmountStyle, PhoneFormat, RequestOptions};
 pub use reconcile::{
     Conflict, ConflictKind, Evidence, EvidenceSource, Expected, PaymentState, Reconciliation,
