@@ -37,7 +37,7 @@ pub enum FailureReason {
     WrongPin,
     /// 17 or 26: a provider-side failure or the system is busy.
     ProviderError,
-    /// Any other code (kept in [`CallbackFailure::result_code`]).
+    /// Any other code (kept in [`StkCallback::result_code`]).
     Unknown,
 }
 

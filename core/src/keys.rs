@@ -86,6 +86,11 @@ impl std::fmt::Debug for Pkcs8Key {
 }
 
 /// A checked public key: its PKCS#1 `RSAPublicKey` DER and modulus size.
+/// (Without a signing backend only `bits` is read.)
+#[cfg_attr(
+    not(any(feature = "rsa", feature = "ring", feature = "aws-lc-rs")),
+    allow(dead_code)
+)]
 #[derive(Clone)]
 pub(crate) struct PublicKeyDer {
     pub(crate) pkcs1: Vec<u8>,
@@ -243,6 +248,10 @@ pub(crate) fn pkcs8_der(pkcs1: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyError> {
 }
 
 /// Loads an RSA public key from SPKI or PKCS#1 PEM.
+#[cfg_attr(
+    not(any(feature = "rsa", feature = "ring", feature = "aws-lc-rs")),
+    allow(dead_code)
+)]
 pub(crate) fn public_key_from_pem(pem: &str) -> Result<PublicKeyDer, KeyError> {
     let block = find_pem(pem)?;
     match block.label {
@@ -267,6 +276,10 @@ pub(crate) fn public_key_from_pem(pem: &str) -> Result<PublicKeyDer, KeyError> {
     }
 }
 
+#[cfg_attr(
+    not(any(feature = "rsa", feature = "ring", feature = "aws-lc-rs")),
+    allow(dead_code)
+)]
 fn public_from_pkcs1_der(der: &[u8]) -> Result<PublicKeyDer, KeyError> {
     let parsed = pkcs1::RsaPublicKeyRef::from_der(der).map_err(|_| KeyError::Invalid)?;
     let bits = check_public(

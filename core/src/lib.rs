@@ -91,7 +91,10 @@
 //! exponent 65537 or another odd value up to 2^33 - 1), the typed
 //! [`KeyError`]s and the signature bytes are the same whichever backend is
 //! built; [`SIGNER_BACKEND`] names the one in use. With several features on,
-//! the fastest wins. The Python wheel uses `aws-lc-rs`, the Kotlin/Swift
+//! the fastest wins. With none (`default-features = false` alone) the crate
+//! has no RSA code at all: [`Signer`] and [`Verifier`] have no constructor,
+//! and you sign elsewhere (KMS, HSM, WebCrypto) and attach the signature with
+//! [`StkPush::with_signature`]; [`Pkcs8Key`] still checks and exports keys. The Python wheel uses `aws-lc-rs`, the Kotlin/Swift
 //! library `ring`, the npm package `rsa` (plus WebCrypto in JavaScript).
 
 mod amount;

@@ -3,6 +3,8 @@
 //! case must fail with a typed error of exactly the expected code and field,
 //! and nothing may panic. See `tests/hostile/README.md` for the format.
 
+// Signs or loads keys: needs a signing backend (see tests/no_backend.rs for the build without one).
+#![cfg(any(feature = "rsa", feature = "ring", feature = "aws-lc-rs"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::collections::BTreeSet;

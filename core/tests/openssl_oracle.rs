@@ -6,6 +6,8 @@
 //! `make test` runs this file once per backend (`rsa`, `ring`, `aws-lc-rs`).
 //! OpenSSL is required: the test fails, loudly, when it is missing.
 
+// Signs or loads keys: needs a signing backend (see tests/no_backend.rs for the build without one).
+#![cfg(any(feature = "rsa", feature = "ring", feature = "aws-lc-rs"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::io::Write;

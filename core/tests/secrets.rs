@@ -5,6 +5,8 @@
 //! every printed form for them, for their Base64 forms, and for every line of
 //! a private key's PEM body.
 
+// Signs or loads keys: needs a signing backend (see tests/no_backend.rs for the build without one).
+#![cfg(any(feature = "rsa", feature = "ring", feature = "aws-lc-rs"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use base64::Engine as _;
