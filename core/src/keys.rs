@@ -45,7 +45,7 @@ pub(crate) struct PrivateKeyDer {
 }
 
 /// A private key read from PEM and checked exactly as
-/// [`Signer::from_pem`](crate::Signer::from_pem) checks it (same
+/// `Signer::from_pem` checks it (same
 /// [`KeyError`]s), then re-encoded as PKCS#8 DER, without building a signer:
 /// for platforms that sign themselves (WebCrypto's `importKey("pkcs8", …)`,
 /// `java.security`, a KMS or HSM import). No RSA arithmetic runs, so it needs
