@@ -179,7 +179,16 @@ export class HttpRequest {
   }
 }
 
-export function makeApi(wasm, { subtle, ready = () => {}, encodeBase64 = base64 } = {}) {
+/**
+ * Builds the public API over the main WebAssembly module `wasm`. `rsa()`
+ * returns the second module (the core's RSA: `SyncSigner` and `Verifier`),
+ * loading it on first use; it throws a JengaError where it cannot be loaded
+ * synchronously and has not been initialised.
+ */
+export function makeApi(
+  wasm,
+  { subtle, ready = () => {}, encodeBase64 = base64, rsa = () => { throw fail("unsupported", null, "no RSA module in this build"); } } = {},
+) {
   const use = (fn) => {
     ready();
     return call(fn);
@@ -322,7 +331,10 @@ export function makeApi(wasm, { subtle, ready = () => {}, encodeBase64 = base64 
     }
   }
 
-  /** A synchronous signer: the core's blinded RSA compiled to WebAssembly (slower than Signer). */
+  /**
+   * A synchronous signer: the core's blinded RSA compiled to WebAssembly (slower than Signer),
+   * in a second module loaded on first use (`jenga-stk/web`: after `await initializeSyncSigner()`).
+   */
   class SyncSigner {
     #inner;
     constructor(token, inner) {
@@ -336,7 +348,7 @@ export function makeApi(wasm, { subtle, ready = () => {}, encodeBase64 = base64 
 
     static fromPem(pem) {
       const source = text(pem, "pem");
-      return new SyncSigner(SyncSigner.#token, use(() => new wasm.WasmSigner(source)));
+      return new SyncSigner(SyncSigner.#token, use(() => new (rsa().WasmSigner)(source)));
     }
 
     sign(message) {
@@ -353,12 +365,15 @@ export function makeApi(wasm, { subtle, ready = () => {}, encodeBase64 = base64 
     }
   }
 
-  /** Verifies RSA-SHA256 signatures with an SPKI or PKCS#1 PEM public key. */
+  /**
+   * Verifies RSA-SHA256 signatures with an SPKI or PKCS#1 PEM public key (the RSA module, like
+   * `SyncSigner`).
+   */
   class Verifier {
     #inner;
     constructor(pem) {
       const source = text(pem, "pem");
-      this.#inner = use(() => new wasm.WasmVerifier(source));
+      this.#inner = use(() => new (rsa().WasmVerifier)(source));
       this.bits = this.#inner.bits;
       Object.freeze(this);
     }

@@ -1,10 +1,18 @@
 // Node.js (CommonJS): wasm-bindgen's nodejs glue loads the WebAssembly synchronously.
+// The RSA module (SyncSigner, Verifier) is required, and so loaded, on first use only.
 "use strict";
 const wasm = require("./node/jenga_stk_wasm.js");
 const { webcrypto } = require("node:crypto");
 const { makeApi } = require("./api.cjs");
 
+let rsaWasm;
+function rsa() {
+  if (rsaWasm === undefined) rsaWasm = require("./node/jenga_stk_wasm_rsa.js");
+  return rsaWasm;
+}
+
 module.exports = makeApi(wasm, {
   subtle: webcrypto.subtle,
+  rsa,
   encodeBase64: (bytes) => Buffer.from(bytes).toString("base64"),
 });

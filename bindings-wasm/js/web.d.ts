@@ -3,3 +3,11 @@ export * from "./index.js";
 export function initialize(input?: URL | string | Response | BufferSource | WebAssembly.Module): Promise<void>;
 /** Loads the WebAssembly synchronously from bytes or a compiled module. */
 export function initializeSync(module: BufferSource | WebAssembly.Module): void;
+/**
+ * Loads the second WebAssembly module, the core's RSA, which `SyncSigner` and `Verifier` need
+ * (the default WebCrypto `Signer` does not): no argument fetches `jenga_stk_wasm_rsa_bg.wasm`
+ * next to the module. Until then they throw `JengaError` with code `not_initialized`.
+ */
+export function initializeSyncSigner(input?: URL | string | Response | BufferSource | WebAssembly.Module): Promise<void>;
+/** Loads the RSA module synchronously from bytes or a compiled module. */
+export function initializeSyncSignerSync(module: BufferSource | WebAssembly.Module): void;

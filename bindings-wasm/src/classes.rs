@@ -1,48 +1,14 @@
-//! Objects that hold secrets or state in WebAssembly memory: the synchronous
-//! signer, the verifier, the token state, callback URLs and IPN auth. Their
+//! Objects that hold secrets or state in WebAssembly memory: the checked
+//! private key for WebCrypto, the token state, callback URLs and IPN auth
+//! (the synchronous signer and the verifier live in the RSA module,
+//! `bindings-wasm/rsa/`). Their
 //! secrets are zeroized when freed (the package frees them when collected).
 
-use jenga_stk::{
-    CallbackUrls, Credentials, IpnAuth, Limits, Pkcs8Key, Signature, Signer, TokenAction,
-    TokenState, Verifier,
-};
+use jenga_stk::{CallbackUrls, Credentials, IpnAuth, Limits, Pkcs8Key, TokenAction, TokenState};
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{environment, error, instant, out, status};
 use crate::functions::{callback_urls, token_out};
-
-/// Signs with the core's pure-Rust RSA (blinded), synchronously.
-#[wasm_bindgen]
-pub struct WasmSigner(Signer);
-
-#[wasm_bindgen]
-impl WasmSigner {
-    /// Loads a PKCS#1 or PKCS#8 PEM private key.
-    #[wasm_bindgen(constructor)]
-    pub fn new(pem: &str) -> Result<WasmSigner, JsValue> {
-        Signer::from_pem(pem).map(WasmSigner).map_err(error)
-    }
-
-    /// The modulus size in bits.
-    #[wasm_bindgen(getter)]
-    pub fn bits(&self) -> u32 {
-        u32::try_from(self.0.bits()).unwrap_or(u32::MAX)
-    }
-
-    /// Signs `message` (UTF-8 bytes); returns Base64.
-    pub fn sign(&self, message: &[u8]) -> Result<String, JsValue> {
-        self.0
-            .sign(message)
-            .map(|s| s.as_str().to_owned())
-            .map_err(error)
-    }
-
-    /// The key as PKCS#8 DER, for `crypto.subtle.importKey("pkcs8", …)`.
-    #[wasm_bindgen(js_name = pkcs8Der)]
-    pub fn pkcs8_der(&self) -> Result<Vec<u8>, JsValue> {
-        self.0.to_pkcs8_der().map(|d| d.to_vec()).map_err(error)
-    }
-}
 
 /// A private key checked and re-encoded as PKCS#8 DER, for WebCrypto's
 /// `importKey("pkcs8", …)`: no RSA arithmetic, zeroized when freed.
@@ -66,31 +32,6 @@ impl WasmPkcs8Key {
     /// The PKCS#8 DER (a copy; fill it with zeros once imported).
     pub fn der(&self) -> Vec<u8> {
         self.0.der().to_vec()
-    }
-}
-
-/// Verifies RSA-SHA256 signatures with a public key.
-#[wasm_bindgen]
-pub struct WasmVerifier(Verifier);
-
-#[wasm_bindgen]
-impl WasmVerifier {
-    /// Loads an SPKI or PKCS#1 PEM public key.
-    #[wasm_bindgen(constructor)]
-    pub fn new(pem: &str) -> Result<WasmVerifier, JsValue> {
-        Verifier::from_pem(pem).map(WasmVerifier).map_err(error)
-    }
-
-    /// The modulus size in bits.
-    #[wasm_bindgen(getter)]
-    pub fn bits(&self) -> u32 {
-        u32::try_from(self.0.bits()).unwrap_or(u32::MAX)
-    }
-
-    /// Throws unless `signature_base64` signs `message` under this key.
-    pub fn verify(&self, message: &[u8], signature_base64: &str) -> Result<(), JsValue> {
-        let sig = Signature::from_base64(signature_base64).map_err(error)?;
-        self.0.verify(message, &sig).map_err(error)
     }
 }
 

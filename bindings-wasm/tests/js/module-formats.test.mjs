@@ -29,6 +29,29 @@ test("jenga-stk/web needs initialize(), then works from bytes", async () => {
   assert.equal((await web.StkPush.create(page.input.request).sign(signer)).signature, page.expected.signature);
 });
 
+test("jenga-stk/web loads the RSA module (SyncSigner, Verifier) only when asked", async () => {
+  const pem = readFileSync(`${process.env.JENGA_ROOT}/tests/keys/test-pkcs1-2048.pem`, "utf8");
+  const pub = readFileSync(`${process.env.JENGA_ROOT}/tests/keys/test-pkcs1-2048.pub.pem`, "utf8");
+  web.initializeSync(readFileSync(require.resolve("jenga-stk/jenga_stk_wasm_bg.wasm")));
+  // Everything else works without it; these two say what to do.
+  assert.throws(() => web.SyncSigner.fromPem(pem), (e) => e instanceof web.JengaError && e.code === "not_initialized" && /initializeSyncSigner/.test(e.message));
+  assert.throws(() => new web.Verifier(pub), (e) => e instanceof web.JengaError && e.code === "not_initialized");
+  web.initializeSyncSignerSync(readFileSync(require.resolve("jenga-stk/jenga_stk_wasm_rsa_bg.wasm")));
+  await web.initializeSyncSigner(); // idempotent
+  const signed = web.StkPush.create(page.input.request).signSync(web.SyncSigner.fromPem(pem));
+  assert.equal(signed.signature, page.expected.signature);
+  new web.Verifier(pub).verify(signed.push.signingString, signed.signature);
+});
+
+test("in Node the RSA module is loaded on first use, by both entries", () => {
+  const pem = readFileSync(`${process.env.JENGA_ROOT}/tests/keys/test-pkcs1-2048.pem`, "utf8");
+  const cjs = require("jenga-stk");
+  for (const api of [esm, cjs]) {
+    const signed = api.StkPush.create(page.input.request).signSync(api.SyncSigner.fromPem(pem));
+    assert.equal(signed.signature, page.expected.signature);
+  }
+});
+
 test("the package.json is publishable", () => {
   const pkg = require("jenga-stk/package.json");
   assert.equal(pkg.name, "jenga-stk");
@@ -36,4 +59,5 @@ test("the package.json is publishable", () => {
   assert.equal(pkg.engines.node, ">=18");
   assert.equal(pkg.license, "MIT OR Apache-2.0");
   assert.ok(pkg.exports["."].types && pkg.exports["."].node.import && pkg.exports["."].node.require);
+  assert.ok(pkg.exports["./jenga_stk_wasm_rsa_bg.wasm"]);
 });
