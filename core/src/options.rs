@@ -121,6 +121,7 @@ static OPTIONS: Shape = Shape {
     ]),
 };
 
+// The value read is an index into `names`, mapped back in `from_json`.
 static AMOUNT_DECIMALS: Variants = Variants {
     name: "AmountDecimals",
     names: &["whole", "two"],
