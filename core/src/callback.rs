@@ -7,12 +7,12 @@
 //! `Balance`) are fine, unknown fields are ignored, unknown result codes are
 //! kept; missing required parts are a [`ParseError`] naming the JSON path.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::amount::Amount;
 use crate::error::{ParseError, ParseErrorKind};
-use crate::json::{self, Limits};
+use crate::json::{self, Field, Kind, Limits, Record, Shape};
 use crate::json_writer::ObjectWriter;
 use crate::time::DateTime;
 
@@ -125,50 +125,45 @@ pub struct StkCallback {
     pub outcome: CallbackOutcome,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Envelope {
-    transaction_reference: String,
-    data: Data,
-}
+static ENVELOPE: Shape = Shape::new(
+    "Envelope",
+    &[
+        Field::required("transactionReference", Kind::Text),
+        Field::required("data", Kind::Record(&DATA)),
+    ],
+);
 
-#[derive(Deserialize)]
-struct Data {
-    #[serde(rename = "Body")]
-    body: Body,
-}
+static DATA: Shape = Shape::new("Data", &[Field::required("Body", Kind::Record(&BODY))]);
 
-#[derive(Deserialize)]
-struct Body {
-    #[serde(rename = "stkCallback")]
-    stk_callback: StkJson,
-}
+static BODY: Shape = Shape::new(
+    "Body",
+    &[Field::required("stkCallback", Kind::Record(&STK_CALLBACK))],
+);
 
-#[derive(Deserialize)]
-struct StkJson {
-    #[serde(rename = "MerchantRequestID")]
-    merchant_request_id: String,
-    #[serde(rename = "CheckoutRequestID")]
-    checkout_request_id: String,
-    #[serde(rename = "ResultDesc", default)]
-    result_desc: String,
-    #[serde(rename = "ResultCode", deserialize_with = "json::code")]
-    result_code: String,
-    #[serde(rename = "CallbackMetadata", default)]
-    metadata: Option<Metadata>,
-}
+static STK_CALLBACK: Shape = Shape::new(
+    "StkJson",
+    &[
+        Field::required("MerchantRequestID", Kind::Text),
+        Field::required("CheckoutRequestID", Kind::Text),
+        Field::optional("ResultDesc", Kind::Text),
+        Field::required("ResultCode", Kind::Read(json::code)),
+        Field::optional("CallbackMetadata", Kind::OptRecord(&METADATA)),
+    ],
+);
 
-#[derive(Deserialize)]
-struct Metadata {
-    #[serde(rename = "Item", default)]
-    items: Vec<Item>,
-}
+static METADATA: Shape = Shape::new("Metadata", &[Field::optional("Item", Kind::List(&ITEM))]);
 
-#[derive(Deserialize)]
+static ITEM: Shape = Shape::new(
+    "Item",
+    &[
+        Field::required("Name", Kind::Text),
+        Field::optional("Value", Kind::OptRaw),
+    ],
+);
+
+/// One `CallbackMetadata.Item`: its `Name` and its `Value` (absent or `null`: `None`).
 struct Item {
-    #[serde(rename = "Name")]
     name: String,
-    #[serde(rename = "Value", default)]
     value: Option<Box<RawValue>>,
 }
 
@@ -181,30 +176,48 @@ fn invalid(field: String, detail: &str) -> ParseError {
 
 /// Parses the callback body.
 pub fn parse_callback(body: &[u8], limits: &Limits) -> Result<StkCallback, ParseError> {
-    let envelope: Envelope = json::parse(body, limits)?;
-    let stk = envelope.data.body.stk_callback;
+    let mut envelope = json::parse(body, limits, &ENVELOPE)?;
+    let mut stk = envelope
+        .record("data")
+        .and_then(|mut data| data.record("Body"))
+        .and_then(|mut body| body.record("stkCallback"))
+        .unwrap_or_default();
     let result_code: i64 = stk
-        .result_code
+        .text("ResultCode")
+        .unwrap_or_default()
         .parse()
         .map_err(|_| invalid(format!("{STK}.ResultCode"), "must be an integer"))?;
     let outcome = if result_code == 0 {
-        CallbackOutcome::Paid(payment(stk.metadata.as_ref())?)
+        let metadata = stk.record("CallbackMetadata").map(items);
+        CallbackOutcome::Paid(payment(metadata.as_deref())?)
     } else {
         CallbackOutcome::Failed(CallbackFailure {
             reason: FailureReason::from_result_code(result_code),
         })
     };
     Ok(StkCallback {
-        transaction_reference: envelope.transaction_reference,
-        merchant_request_id: stk.merchant_request_id,
-        checkout_request_id: stk.checkout_request_id,
+        transaction_reference: envelope.text("transactionReference").unwrap_or_default(),
+        merchant_request_id: stk.text("MerchantRequestID").unwrap_or_default(),
+        checkout_request_id: stk.text("CheckoutRequestID").unwrap_or_default(),
         result_code,
-        result_desc: stk.result_desc,
+        result_desc: stk.text("ResultDesc").unwrap_or_default(),
         outcome,
     })
 }
 
-fn payment(metadata: Option<&Metadata>) -> Result<CallbackPayment, ParseError> {
+/// `CallbackMetadata.Item` as name and value pairs.
+fn items(mut metadata: Record) -> Vec<Item> {
+    metadata
+        .list("Item")
+        .into_iter()
+        .map(|mut item| Item {
+            name: item.text("Name").unwrap_or_default(),
+            value: item.raw("Value"),
+        })
+        .collect()
+}
+
+fn payment(metadata: Option<&[Item]>) -> Result<CallbackPayment, ParseError> {
     let metadata = metadata.ok_or_else(|| {
         ParseError::new(
             ParseErrorKind::MissingField,
@@ -214,7 +227,6 @@ fn payment(metadata: Option<&Metadata>) -> Result<CallbackPayment, ParseError> {
     })?;
     let value = |name: &str| -> Result<&str, ParseError> {
         metadata
-            .items
             .iter()
             .find(|i| i.name == name)
             .and_then(|i| i.value.as_deref())
@@ -229,7 +241,7 @@ fn payment(metadata: Option<&Metadata>) -> Result<CallbackPayment, ParseError> {
             })
     };
     let receipt_raw = value("MpesaReceiptNumber")?;
-    let mpesa_receipt = serde_json::from_str::<String>(receipt_raw)
+    let mpesa_receipt = json::string_of(receipt_raw.as_bytes())
         .ok()
         .filter(|r| !r.is_empty())
         .ok_or_else(|| {

@@ -10,14 +10,14 @@ use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::amount::Amount;
 use crate::error::{AuthError, ParseError, ParseErrorKind, ProblemCode, Problems, ValidationError};
-use crate::json::{self, Limits};
+use crate::json::{self, Field, Kind, Limits, Shape};
 use crate::json_writer::ObjectWriter;
 use crate::time::DateTime;
 
@@ -235,69 +235,60 @@ impl Ipn {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct IpnJson {
-    #[serde(default)]
-    callback_type: Option<String>,
-    customer: CustomerJson,
-    transaction: TransactionJson,
-    #[serde(default)]
-    bank: Option<BankJson>,
-}
+static IPN: Shape = Shape::new(
+    "IpnJson",
+    &[
+        Field::optional("callbackType", Kind::OptText),
+        Field::required("customer", Kind::Record(&CUSTOMER)),
+        Field::required("transaction", Kind::Record(&TRANSACTION)),
+        Field::optional("bank", Kind::OptRecord(&BANK)),
+    ],
+);
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct CustomerJson {
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    mobile_number: Option<String>,
-    reference: String,
-}
+static CUSTOMER: Shape = Shape::new(
+    "CustomerJson",
+    &[
+        Field::optional("name", Kind::OptText),
+        Field::optional("mobileNumber", Kind::OptText),
+        Field::required("reference", Kind::Text),
+    ],
+);
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct TransactionJson {
-    date: String,
-    reference: String,
-    payment_mode: String,
-    #[serde(deserialize_with = "json::amount")]
-    amount: Amount,
-    currency: String,
-    #[serde(default, deserialize_with = "json::opt_amount")]
-    service_charge: Option<Amount>,
-    #[serde(default)]
-    bill_number: Option<String>,
-    #[serde(default)]
-    served_by: Option<String>,
-    #[serde(default)]
-    additional_info: Option<String>,
-    #[serde(default, deserialize_with = "json::opt_amount")]
-    order_amount: Option<Amount>,
-    #[serde(default)]
-    order_currency: Option<String>,
-    status: String,
-    #[serde(default)]
-    remarks: Option<String>,
-}
+static TRANSACTION: Shape = Shape::new(
+    "TransactionJson",
+    &[
+        Field::required("date", Kind::Text),
+        Field::required("reference", Kind::Text),
+        Field::required("paymentMode", Kind::Text),
+        Field::required("amount", Kind::Read(json::amount)),
+        Field::required("currency", Kind::Text),
+        Field::optional("serviceCharge", Kind::OptRead(json::amount)),
+        Field::optional("billNumber", Kind::OptText),
+        Field::optional("servedBy", Kind::OptText),
+        Field::optional("additionalInfo", Kind::OptText),
+        Field::optional("orderAmount", Kind::OptRead(json::amount)),
+        Field::optional("orderCurrency", Kind::OptText),
+        Field::required("status", Kind::Text),
+        Field::optional("remarks", Kind::OptText),
+    ],
+);
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct BankJson {
-    #[serde(default)]
-    reference: Option<String>,
-    #[serde(default)]
-    transaction_type: Option<String>,
-    #[serde(default)]
-    account: Option<String>,
-}
+static BANK: Shape = Shape::new(
+    "BankJson",
+    &[
+        Field::optional("reference", Kind::OptText),
+        Field::optional("transactionType", Kind::OptText),
+        Field::optional("account", Kind::OptText),
+    ],
+);
 
 /// Parses an IPN body. Authenticate it first with [`IpnAuth::verify`].
 pub fn parse_ipn(body: &[u8], limits: &Limits) -> Result<Ipn, ParseError> {
-    let j: IpnJson = json::parse(body, limits)?;
-    let date = DateTime::parse_ipn(&j.transaction.date)
-        .or_else(|| DateTime::parse_rfc3339(&j.transaction.date))
+    let mut j = json::parse(body, limits, &IPN)?;
+    let mut t = j.record("transaction").unwrap_or_default();
+    let date_text = t.text("date").unwrap_or_default();
+    let date = DateTime::parse_ipn(&date_text)
+        .or_else(|| DateTime::parse_rfc3339(&date_text))
         .ok_or_else(|| {
             ParseError::new(
                 ParseErrorKind::InvalidField,
@@ -305,40 +296,41 @@ pub fn parse_ipn(body: &[u8], limits: &Limits) -> Result<Ipn, ParseError> {
                 "must be a date like 2024-08-09 16:22:50",
             )
         })?;
-    if j.transaction.reference.is_empty() {
+    let reference = t.text("reference").unwrap_or_default();
+    if reference.is_empty() {
         return Err(ParseError::new(
             ParseErrorKind::InvalidField,
             Some("transaction.reference".into()),
             "must not be empty (it is the dedupe key)",
         ));
     }
-    let t = j.transaction;
+    let mut c = j.record("customer").unwrap_or_default();
     Ok(Ipn {
-        callback_type: j.callback_type.unwrap_or_else(|| "IPN".to_owned()),
+        callback_type: j.text("callbackType").unwrap_or_else(|| "IPN".to_owned()),
         customer: IpnCustomer {
-            name: j.customer.name,
-            mobile_number: j.customer.mobile_number,
-            reference: j.customer.reference,
+            name: c.text("name"),
+            mobile_number: c.text("mobileNumber"),
+            reference: c.text("reference").unwrap_or_default(),
         },
         transaction: IpnTransaction {
             date,
-            reference: t.reference,
-            payment_mode: PaymentMode::from_text(t.payment_mode),
-            amount: t.amount,
-            currency: t.currency,
-            service_charge: t.service_charge,
-            bill_number: t.bill_number,
-            served_by: t.served_by,
-            additional_info: t.additional_info,
-            order_amount: t.order_amount,
-            order_currency: t.order_currency,
-            status: IpnStatus::from_text(t.status),
-            remarks: t.remarks,
+            reference,
+            payment_mode: PaymentMode::from_text(t.text("paymentMode").unwrap_or_default()),
+            amount: t.amount("amount").unwrap_or(Amount::ZERO),
+            currency: t.text("currency").unwrap_or_default(),
+            service_charge: t.amount("serviceCharge"),
+            bill_number: t.text("billNumber"),
+            served_by: t.text("servedBy"),
+            additional_info: t.text("additionalInfo"),
+            order_amount: t.amount("orderAmount"),
+            order_currency: t.text("orderCurrency"),
+            status: IpnStatus::from_text(t.text("status").unwrap_or_default()),
+            remarks: t.text("remarks"),
         },
-        bank: j.bank.map(|b| IpnBank {
-            reference: b.reference,
-            transaction_type: b.transaction_type,
-            account: b.account,
+        bank: j.record("bank").map(|mut b| IpnBank {
+            reference: b.text("reference"),
+            transaction_type: b.text("transactionType"),
+            account: b.text("account"),
         }),
     })
 }

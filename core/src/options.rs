@@ -9,6 +9,7 @@
 use serde::Deserialize;
 
 use crate::amount::Amount;
+use crate::json::{Field, Kind, Shape, Variants};
 
 /// How many decimals an amount is written with.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize)]
@@ -99,24 +100,47 @@ impl Default for RequestOptions {
 /// The JSON form of [`RequestOptions`] used by the vectors and the bindings:
 /// `{"amountDecimals":"two","amountEncoding":"string","phoneFormat":"local",
 /// "maxAmount":"1000","maxReferenceLength":20,"maxDescriptionLength":50}`,
-/// every field optional.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-pub(crate) struct OptionsJson {
-    amount_decimals: AmountDecimals,
-    amount_encoding: AmountEncoding,
-    phone_format: PhoneFormat,
-    max_amount: Option<String>,
-    max_reference_length: Option<usize>,
-    max_description_length: Option<usize>,
-}
+/// every field optional, unknown fields refused.
+static OPTIONS: Shape = Shape {
+    name: "OptionsJson",
+    fields: &[
+        Field::optional("amountDecimals", Kind::Variant(&AMOUNT_DECIMALS)),
+        Field::optional("amountEncoding", Kind::Variant(&AMOUNT_ENCODING)),
+        Field::optional("phoneFormat", Kind::Variant(&PHONE_FORMAT)),
+        Field::optional("maxAmount", Kind::OptText),
+        Field::optional("maxReferenceLength", Kind::OptSize),
+        Field::optional("maxDescriptionLength", Kind::OptSize),
+    ],
+    deny_unknown: Some(&[
+        "amountDecimals",
+        "amountEncoding",
+        "phoneFormat",
+        "maxAmount",
+        "maxReferenceLength",
+        "maxDescriptionLength",
+    ]),
+};
+
+// The value read is an index into `names`, mapped back in `from_json`.
+static AMOUNT_DECIMALS: Variants = Variants {
+    name: "AmountDecimals",
+    names: &["whole", "two"],
+};
+static AMOUNT_ENCODING: Variants = Variants {
+    name: "AmountEncoding",
+    names: &["number", "string"],
+};
+static PHONE_FORMAT: Variants = Variants {
+    name: "PhoneFormat",
+    names: &["asGiven", "local", "international"],
+};
 
 impl RequestOptions {
     /// Reads options from their JSON form (see the crate's vector README).
     pub fn from_json(json: &[u8]) -> Result<RequestOptions, crate::ValidationError> {
         use crate::error::{ProblemCode, Problems};
         let mut problems = Problems::default();
-        let parsed: OptionsJson = match serde_json::from_slice(json) {
+        let mut parsed = match crate::json::read(json, &OPTIONS) {
             Ok(p) => p,
             Err(e) => {
                 // serde's message names the bad option or value; it holds no secret.
@@ -125,7 +149,7 @@ impl RequestOptions {
             }
         };
         let defaults = RequestOptions::default();
-        let max_amount = match parsed.max_amount.as_deref().map(Amount::parse) {
+        let max_amount = match parsed.text("maxAmount").as_deref().map(Amount::parse) {
             None => None,
             Some(Ok(a)) => Some(a),
             Some(Err(e)) => {
@@ -139,16 +163,26 @@ impl RequestOptions {
         };
         let options = RequestOptions {
             amount_style: AmountStyle {
-                decimals: parsed.amount_decimals,
-                encoding: parsed.amount_encoding,
+                decimals: match parsed.variant("amountDecimals") {
+                    Some(1) => AmountDecimals::Two,
+                    _ => AmountDecimals::Whole,
+                },
+                encoding: match parsed.variant("amountEncoding") {
+                    Some(1) => AmountEncoding::String,
+                    _ => AmountEncoding::Number,
+                },
             },
-            phone_format: parsed.phone_format,
+            phone_format: match parsed.variant("phoneFormat") {
+                Some(1) => PhoneFormat::Local,
+                Some(2) => PhoneFormat::International,
+                _ => PhoneFormat::AsGiven,
+            },
             max_amount,
             max_reference_len: parsed
-                .max_reference_length
+                .size("maxReferenceLength")
                 .unwrap_or(defaults.max_reference_len),
             max_description_len: parsed
-                .max_description_length
+                .size("maxDescriptionLength")
                 .unwrap_or(defaults.max_description_len),
         };
         problems.into_result(options)

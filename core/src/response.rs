@@ -8,12 +8,12 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::amount::Amount;
 use crate::error::{ParseError, ParseErrorKind};
-use crate::json::{self, Limits};
+use crate::json::{self, Field, Kind, Limits, Shape};
 
 /// What the caller should do after a rejection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -198,21 +198,38 @@ pub(crate) fn classify(
 }
 
 /// The provider's common envelope: `status`, `code`, `message`, `error_code`, `data`.
-#[derive(Deserialize)]
 pub(crate) struct Envelope {
-    #[serde(default)]
     pub(crate) status: Option<Box<RawValue>>,
-    #[serde(default, deserialize_with = "json::opt_code")]
     pub(crate) code: Option<String>,
-    #[serde(default)]
     pub(crate) message: Option<String>,
-    #[serde(default)]
     pub(crate) error_code: Option<String>,
-    #[serde(default)]
     pub(crate) data: Option<Box<RawValue>>,
 }
 
+static ENVELOPE: Shape = Shape::new(
+    "Envelope",
+    &[
+        Field::optional("status", Kind::OptRaw),
+        Field::optional("code", Kind::OptRead(json::code)),
+        Field::optional("message", Kind::OptText),
+        Field::optional("error_code", Kind::OptText),
+        Field::optional("data", Kind::OptRaw),
+    ],
+);
+
 impl Envelope {
+    /// Reads the envelope of `body`, keeping `data` unparsed.
+    pub(crate) fn parse(body: &[u8], limits: &Limits) -> Result<Envelope, ParseError> {
+        let mut e = json::parse(body, limits, &ENVELOPE)?;
+        Ok(Envelope {
+            status: e.raw("status"),
+            code: e.text("code"),
+            message: e.text("message"),
+            error_code: e.text("error_code"),
+            data: e.raw("data"),
+        })
+    }
+
     /// `status` as a boolean: `true`/`false`, or the strings `"true"`/`"false"`.
     pub(crate) fn status(&self) -> Option<bool> {
         match self.status.as_ref().map(|r| r.get()) {
@@ -243,8 +260,7 @@ pub(crate) fn classify_failure(
     body: &[u8],
     limits: &Limits,
 ) -> Result<Rejection, ParseError> {
-    let envelope: Envelope = json::parse(body, limits)?;
-    Ok(envelope.rejection(status))
+    Ok(Envelope::parse(body, limits)?.rejection(status))
 }
 
 /// Whether an HTTP status alone suggests retrying with backoff (5xx, 429):
@@ -275,22 +291,18 @@ pub struct InitAccepted {
     pub order_reference: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct InitData {
-    #[serde(default, deserialize_with = "json::opt_amount")]
-    amount: Option<Amount>,
-    #[serde(default, deserialize_with = "json::opt_amount")]
-    charge: Option<Amount>,
-    #[serde(default)]
-    payment_reference: Option<String>,
-    #[serde(default)]
-    invoice_number: Option<String>,
-    #[serde(default)]
-    order_reference: Option<String>,
-    #[serde(default, deserialize_with = "json::opt_amount")]
-    amount_debited: Option<Amount>,
-}
+/// `data` of an accepted initiation.
+static INIT_DATA: Shape = Shape::new(
+    "InitData",
+    &[
+        Field::optional("amount", Kind::OptRead(json::amount)),
+        Field::optional("charge", Kind::OptRead(json::amount)),
+        Field::optional("paymentReference", Kind::OptText),
+        Field::optional("invoiceNumber", Kind::OptText),
+        Field::optional("orderReference", Kind::OptText),
+        Field::optional("amountDebited", Kind::OptRead(json::amount)),
+    ],
+);
 
 /// The provider's answer to an STK push initiation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -308,32 +320,25 @@ pub fn classify_init_response(
     body: &[u8],
     limits: &Limits,
 ) -> Result<InitResponse, ParseError> {
-    let envelope: Envelope = json::parse(body, limits)?;
+    let envelope = Envelope::parse(body, limits)?;
     let accepted_code = matches!(envelope.code.as_deref(), Some("0" | "-1"));
     if (200..300).contains(&status) && accepted_code && envelope.status() != Some(false) {
-        let data: Option<InitData> = match &envelope.data {
-            Some(raw) if raw.get() != "null" => Some(
-                json::parse(raw.get().as_bytes(), limits).map_err(|e| prefix_field(e, "data"))?,
-            ),
-            _ => None,
+        let mut data = match &envelope.data {
+            Some(raw) if raw.get() != "null" => {
+                json::parse(raw.get().as_bytes(), limits, &INIT_DATA)
+                    .map_err(|e| prefix_field(e, "data"))?
+            }
+            _ => json::Record::default(),
         };
-        let data = data.unwrap_or(InitData {
-            amount: None,
-            charge: None,
-            payment_reference: None,
-            invoice_number: None,
-            order_reference: None,
-            amount_debited: None,
-        });
         return Ok(InitResponse::Accepted(InitAccepted {
             code: envelope.code.unwrap_or_default(),
             message: envelope.message,
-            invoice_number: data.invoice_number,
-            amount: data.amount,
-            charge: data.charge,
-            amount_debited: data.amount_debited,
-            payment_reference: data.payment_reference,
-            order_reference: data.order_reference,
+            invoice_number: data.text("invoiceNumber"),
+            amount: data.amount("amount"),
+            charge: data.amount("charge"),
+            amount_debited: data.amount("amountDebited"),
+            payment_reference: data.text("paymentReference"),
+            order_reference: data.text("orderReference"),
         }));
     }
     Ok(InitResponse::Rejected(envelope.rejection(status)))

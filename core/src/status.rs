@@ -6,12 +6,12 @@
 //! it is a setting: [`StatusSignature`]. When on, the signed text is the order
 //! reference.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::amount::Amount;
 use crate::error::{ParseError, ParseErrorKind, SignatureError};
 use crate::http::{Environment, HttpRequest, Method};
-use crate::json::{self, Limits};
+use crate::json::{self, Field, Kind, Limits, Shape, Value};
 use crate::response::{Envelope, Rejection, prefix_field};
 use crate::signing::{Signature, Signer};
 use crate::time::DateTime;
@@ -213,62 +213,51 @@ pub enum StatusResponse {
     Rejected(Rejection),
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct DataJson {
-    order: OrderJson,
-    #[serde(default)]
-    invoices: Vec<InvoiceJson>,
-}
+/// `data` of a found order.
+static DATA: Shape = Shape::new(
+    "DataJson",
+    &[
+        Field::required("order", Kind::Record(&ORDER)),
+        Field::optional("invoices", Kind::List(&INVOICE)),
+    ],
+);
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct OrderJson {
-    order_reference: String,
-    #[serde(deserialize_with = "json::amount")]
-    order_amount: Amount,
-    #[serde(default, deserialize_with = "json::opt_amount")]
-    amount_paid: Option<Amount>,
-    order_status: String,
-    #[serde(default, deserialize_with = "epoch_millis")]
-    created_on: Option<DateTime>,
-}
+static ORDER: Shape = Shape::new(
+    "OrderJson",
+    &[
+        Field::required("orderReference", Kind::Text),
+        Field::required("orderAmount", Kind::Read(json::amount)),
+        Field::optional("amountPaid", Kind::OptRead(json::amount)),
+        Field::required("orderStatus", Kind::Text),
+        Field::optional("createdOn", Kind::OptRead(epoch_millis)),
+    ],
+);
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct InvoiceJson {
-    #[serde(default, deserialize_with = "json::opt_amount")]
-    amount: Option<Amount>,
-    #[serde(default, deserialize_with = "json::opt_amount")]
-    amount_debited: Option<Amount>,
-    #[serde(default, deserialize_with = "json::opt_amount")]
-    charge: Option<Amount>,
-    invoice_status: String,
-    #[serde(default)]
-    order_reference: Option<String>,
-    #[serde(default)]
-    external_reference: Option<String>,
-    #[serde(default, deserialize_with = "epoch_millis")]
-    created_on: Option<DateTime>,
-    #[serde(default, deserialize_with = "epoch_millis")]
-    completed_on: Option<DateTime>,
-}
+static INVOICE: Shape = Shape::new(
+    "InvoiceJson",
+    &[
+        Field::optional("amount", Kind::OptRead(json::amount)),
+        Field::optional("amountDebited", Kind::OptRead(json::amount)),
+        Field::optional("charge", Kind::OptRead(json::amount)),
+        Field::required("invoiceStatus", Kind::Text),
+        Field::optional("orderReference", Kind::OptText),
+        Field::optional("externalReference", Kind::OptText),
+        Field::optional("createdOn", Kind::OptRead(epoch_millis)),
+        Field::optional("completedOn", Kind::OptRead(epoch_millis)),
+    ],
+);
 
-/// Epoch milliseconds as a number (or digit string); `null` is `None`.
-fn epoch_millis<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<DateTime>, D::Error> {
-    use serde::de::Error as _;
-    let raw: Option<Box<serde_json::value::RawValue>> = Option::deserialize(d)?;
-    let Some(raw) = raw else { return Ok(None) };
-    let digits = json::raw_digits(raw.get())
-        .ok_or_else(|| D::Error::custom("expected epoch milliseconds"))?;
+/// Epoch milliseconds as a number (or digit string).
+fn epoch_millis(text: &str) -> Result<Value, String> {
+    let digits = json::raw_digits(text).ok_or("expected epoch milliseconds")?;
     // Years 1970 to 9999: what every platform's date type can hold.
     const MAX_MS: i64 = 253_402_300_799_999;
     let ms: i64 = digits
         .parse()
         .ok()
         .filter(|ms| *ms <= MAX_MS)
-        .ok_or_else(|| D::Error::custom("epoch milliseconds out of range (years 1970 to 9999)"))?;
-    Ok(Some(DateTime::from_unix_millis(ms)))
+        .ok_or("epoch milliseconds out of range (years 1970 to 9999)")?;
+    Ok(Value::Time(DateTime::from_unix_millis(ms)))
 }
 
 /// Parses the answer to the order status query.
@@ -277,7 +266,7 @@ pub fn parse_status_response(
     body: &[u8],
     limits: &Limits,
 ) -> Result<StatusResponse, ParseError> {
-    let envelope: Envelope = json::parse(body, limits)?;
+    let envelope = Envelope::parse(body, limits)?;
     if envelope.code.as_deref() == Some("111102") {
         return Ok(StatusResponse::NotFound {
             message: envelope.message,
@@ -294,29 +283,29 @@ pub fn parse_status_response(
             "is required",
         )
     })?;
-    let data: DataJson =
-        json::parse(raw.get().as_bytes(), limits).map_err(|e| prefix_field(e, "data"))?;
-    let o = data.order;
+    let mut data =
+        json::parse(raw.get().as_bytes(), limits, &DATA).map_err(|e| prefix_field(e, "data"))?;
+    let mut o = data.record("order").unwrap_or_default();
     Ok(StatusResponse::Found(OrderStatus {
         order: Order {
-            order_reference: o.order_reference,
-            order_amount: o.order_amount,
-            amount_paid: o.amount_paid.unwrap_or(Amount::ZERO),
-            status: OrderState::from_text(o.order_status),
-            created_on: o.created_on,
+            order_reference: o.text("orderReference").unwrap_or_default(),
+            order_amount: o.amount("orderAmount").unwrap_or(Amount::ZERO),
+            amount_paid: o.amount("amountPaid").unwrap_or(Amount::ZERO),
+            status: OrderState::from_text(o.text("orderStatus").unwrap_or_default()),
+            created_on: o.time("createdOn"),
         },
         invoices: data
-            .invoices
+            .list("invoices")
             .into_iter()
-            .map(|i| Invoice {
-                amount: i.amount,
-                amount_debited: i.amount_debited,
-                charge: i.charge,
-                status: InvoiceState::from_text(i.invoice_status),
-                order_reference: i.order_reference,
-                mpesa_receipt: i.external_reference.filter(|r| !r.is_empty()),
-                created_on: i.created_on,
-                completed_on: i.completed_on,
+            .map(|mut i| Invoice {
+                amount: i.amount("amount"),
+                amount_debited: i.amount("amountDebited"),
+                charge: i.amount("charge"),
+                status: InvoiceState::from_text(i.text("invoiceStatus").unwrap_or_default()),
+                order_reference: i.text("orderReference"),
+                mpesa_receipt: i.text("externalReference").filter(|r| !r.is_empty()),
+                created_on: i.time("createdOn"),
+                completed_on: i.time("completedOn"),
             })
             .collect(),
     }))

@@ -11,12 +11,11 @@
 use std::fmt;
 use std::time::Duration;
 
-use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use crate::error::{ParseError, ParseErrorKind, ProblemCode, Problems, ValidationError};
 use crate::http::{Environment, HttpRequest, Method};
-use crate::json::{self, Limits};
+use crate::json::{self, Field, Kind, Limits, Shape};
 use crate::json_writer::ObjectWriter;
 use crate::response::{Rejection, classify_failure};
 use crate::time::DateTime;
@@ -199,19 +198,17 @@ impl fmt::Debug for Token {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct TokenBody {
-    access_token: String,
-    #[serde(default)]
-    refresh_token: Option<String>,
-    #[serde(default)]
-    expires_in: Option<String>,
-    #[serde(default)]
-    issued_at: Option<String>,
-    #[serde(default)]
-    token_type: Option<String>,
-}
+/// The token response body.
+static TOKEN_BODY: Shape = Shape::new(
+    "TokenBody",
+    &[
+        Field::required("accessToken", Kind::Text),
+        Field::optional("refreshToken", Kind::OptText),
+        Field::optional("expiresIn", Kind::OptText),
+        Field::optional("issuedAt", Kind::OptText),
+        Field::optional("tokenType", Kind::OptText),
+    ],
+);
 
 /// The outcome of a token request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -236,14 +233,15 @@ pub fn parse_token_response(
     if !(200..300).contains(&status) {
         return classify_failure(status, body, limits).map(TokenResponse::Rejected);
     }
-    let parsed: TokenBody = json::parse(body, limits)?;
-    let access_token = AccessToken::new(parsed.access_token).map_err(|_| {
-        ParseError::new(
-            ParseErrorKind::InvalidField,
-            Some("accessToken".into()),
-            "must be non-empty visible ASCII",
-        )
-    })?;
+    let mut parsed = json::parse(body, limits, &TOKEN_BODY)?;
+    let access_token =
+        AccessToken::new(parsed.text("accessToken").unwrap_or_default()).map_err(|_| {
+            ParseError::new(
+                ParseErrorKind::InvalidField,
+                Some("accessToken".into()),
+                "must be non-empty visible ASCII",
+            )
+        })?;
     let stamp = |field: &str, value: Option<String>| -> Result<Option<DateTime>, ParseError> {
         match value {
             None => Ok(None),
@@ -256,8 +254,8 @@ pub fn parse_token_response(
             }),
         }
     };
-    let issued_at = stamp("issuedAt", parsed.issued_at)?;
-    let provider_expires_at = stamp("expiresIn", parsed.expires_in)?;
+    let issued_at = stamp("issuedAt", parsed.text("issuedAt"))?;
+    let provider_expires_at = stamp("expiresIn", parsed.text("expiresIn"))?;
     let lifetime = match (issued_at, provider_expires_at) {
         (Some(i), Some(e)) => {
             let ms = e.unix_millis().saturating_sub(i.unix_millis());
@@ -271,8 +269,10 @@ pub fn parse_token_response(
     };
     Ok(TokenResponse::Token(Token {
         access_token,
-        refresh_token: parsed.refresh_token.map(Zeroizing::new),
-        token_type: parsed.token_type.unwrap_or_else(|| "Bearer".to_owned()),
+        refresh_token: parsed.text("refreshToken").map(Zeroizing::new),
+        token_type: parsed
+            .text("tokenType")
+            .unwrap_or_else(|| "Bearer".to_owned()),
         issued_at,
         provider_expires_at,
         received_at: now,

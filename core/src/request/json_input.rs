@@ -11,6 +11,7 @@ use serde_json::value::RawValue;
 use super::input::{CustomerInput, OrderInput, PaymentDetailsInput, PaymentInput, StkPushInput};
 use crate::amount::{Amount, AmountError};
 use crate::error::{ProblemCode, Problems};
+use crate::json;
 
 /// One JSON object's members in document order, their values unparsed.
 /// Unlike a map it keeps duplicates, so they can be reported: a key given
@@ -96,7 +97,7 @@ impl<'a> Level<'a> {
         if raw.get() == "null" {
             return None;
         }
-        match serde_json::from_str::<RawObject<'a>>(raw.get()) {
+        match serde_json::from_slice::<RawObject<'a>>(raw.get().as_bytes()) {
             Ok(fields) => Some(Level::new(problems, path, fields)),
             Err(_) => {
                 problems.push(path, ProblemCode::InvalidType, "must be a JSON object");
@@ -122,7 +123,7 @@ impl<'a> Level<'a> {
         if raw.get() == "null" {
             return None;
         }
-        match serde_json::from_str::<String>(raw.get()) {
+        match json::string_of(raw.get().as_bytes()) {
             Ok(s) => Some(s),
             Err(_) => {
                 problems.push(
@@ -143,7 +144,7 @@ impl<'a> Level<'a> {
         }
         let field = self.field_path(key);
         let decimal = if text.starts_with('"') {
-            match serde_json::from_str::<String>(text) {
+            match json::string_of(text.as_bytes()) {
                 Ok(s) => s,
                 Err(_) => return None,
             }

@@ -3,44 +3,42 @@
 //! local sandbox, or a test of your own integration) must sign-check; it never
 //! re-renders amounts, so `2` and `2.00` stay what was sent.
 
-use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::error::{ParseError, ParseErrorKind};
-use crate::json::{self, Limits};
+use crate::json::{self, Field, Kind, Limits, Shape};
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Body {
-    order: Order,
-    payment: Payment,
-}
+static BODY: Shape = Shape::new(
+    "Body",
+    &[
+        Field::required("order", Kind::Record(&ORDER)),
+        Field::required("payment", Kind::Record(&PAYMENT)),
+    ],
+);
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Order {
-    order_reference: String,
-}
+static ORDER: Shape = Shape::new("Order", &[Field::required("orderReference", Kind::Text)]);
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Payment {
-    payment_currency: String,
-    details: Details,
-}
+static PAYMENT: Shape = Shape::new(
+    "Payment",
+    &[
+        Field::required("paymentCurrency", Kind::Text),
+        Field::required("details", Kind::Record(&DETAILS)),
+    ],
+);
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Details {
-    msisdn: Box<RawValue>,
-    payment_amount: Box<RawValue>,
-}
+static DETAILS: Shape = Shape::new(
+    "Details",
+    &[
+        Field::required("msisdn", Kind::Raw),
+        Field::required("paymentAmount", Kind::Raw),
+    ],
+);
 
 /// The text of a JSON string's contents, or a number literal as written.
-fn scalar_text(raw: &RawValue, field: &str) -> Result<String, ParseError> {
-    let text = raw.get();
+fn scalar_text(raw: Option<Box<RawValue>>, field: &str) -> Result<String, ParseError> {
+    let text = raw.as_deref().map_or("", RawValue::get);
     if text.starts_with('"') {
-        serde_json::from_str::<String>(text).map_err(|_| invalid(field))
+        json::string_of(text.as_bytes()).map_err(|_| invalid(field))
     } else if text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
         Ok(text.to_owned())
     } else {
@@ -68,13 +66,16 @@ fn invalid(field: &str) -> ParseError {
 /// # Ok::<(), jenga_stk::ParseError>(())
 /// ```
 pub fn signing_string_of_body(body: &[u8], limits: &Limits) -> Result<String, ParseError> {
-    let b: Body = json::parse(body, limits)?;
+    let mut b = json::parse(body, limits, &BODY)?;
+    let mut order = b.record("order").unwrap_or_default();
+    let mut payment = b.record("payment").unwrap_or_default();
+    let mut details = payment.record("details").unwrap_or_default();
     Ok([
-        b.order.order_reference,
-        b.payment.payment_currency,
-        scalar_text(&b.payment.details.msisdn, "payment.details.msisdn")?,
+        order.text("orderReference").unwrap_or_default(),
+        payment.text("paymentCurrency").unwrap_or_default(),
+        scalar_text(details.raw("msisdn"), "payment.details.msisdn")?,
         scalar_text(
-            &b.payment.details.payment_amount,
+            details.raw("paymentAmount"),
             "payment.details.paymentAmount",
         )?,
     ]
