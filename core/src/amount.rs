@@ -119,15 +119,18 @@ impl Amount {
     /// Trailing zero decimals beyond two are accepted (`2.000`); other extra
     /// precision is refused, never rounded.
     pub fn parse(text: &str) -> Result<Amount, AmountError> {
-        let body = match text.strip_prefix('-') {
-            Some(rest) => {
-                // Still report garbage as garbage, but any real number with a
-                // sign is negative (or "-0", which is not positive either).
-                Amount::parse(rest)?;
-                return Err(AmountError::Negative);
+        if let Some(rest) = text.strip_prefix('-') {
+            // Still report garbage as garbage (a second sign included), but
+            // any real number with a sign is negative (or "-0", which is not
+            // positive either). One level only: a peer's "------…2" must
+            // not recurse once per sign (found by fuzzing: a stack overflow).
+            if rest.starts_with('-') {
+                return Err(AmountError::Invalid);
             }
-            None => text,
-        };
+            Amount::parse(rest)?;
+            return Err(AmountError::Negative);
+        }
+        let body = text;
         let (int_part, frac_part) = match body.split_once('.') {
             Some((i, f)) => (i, Some(f)),
             None => (body, None),
@@ -214,6 +217,21 @@ mod tests {
     }
 
     #[test]
+    fn many_signs_do_not_recurse() {
+        // Found by fuzzing (`ipn`): "------…2" recursed once per sign and
+        // overflowed the stack. On a 64 KiB thread, 60,000 signs must be a
+        // plain `Invalid`.
+        let text = format!("{}2", "-".repeat(60_000));
+        let result = std::thread::Builder::new()
+            .stack_size(64 * 1024)
+            .spawn(move || Amount::parse(&text))
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(result, Err(AmountError::Invalid));
+    }
+
+    #[test]
     fn refuses_what_is_not_exact_decimal_text() {
         for bad in [
             "", ".", "2.", ".5", "2e3", "1,000", " 2", "2 ", "+2", "0x10", "２", "2.5.1", "NaN",
@@ -222,6 +240,7 @@ mod tests {
         }
         assert_eq!(Amount::parse("-2"), Err(AmountError::Negative));
         assert_eq!(Amount::parse("-x"), Err(AmountError::Invalid));
+        assert_eq!(Amount::parse("--2"), Err(AmountError::Invalid));
         assert_eq!(Amount::parse("2.005"), Err(AmountError::TooPrecise));
         assert_eq!(Amount::parse("2.0001"), Err(AmountError::TooPrecise));
         assert_eq!(
