@@ -123,6 +123,11 @@ for t in "${targets[@]}"; do
   else
     artifact=$(grep -o 'Test unit written to [^ ]*' "$log" | tail -n 1 | sed 's/Test unit written to //' || true)
     result="CRASH (exit $rc${artifact:+, $artifact})"
+    if [[ -z $artifact ]] && grep -q 'signal: 11 (SIGSEGV)' "$log"; then
+      # A stack overflow also overflows libFuzzer's handler: no input is saved.
+      echo "fuzz: $t died of SIGSEGV with no input saved (likely a stack overflow); to see where:" >&2
+      echo "  (cd fuzz && gdb -batch -ex run -ex 'bt 30' --args target/x86_64-unknown-linux-gnu/release/$t corpus/$t)" >&2
+    fi
     failed+=("$t")
     grep -m 1 -E 'panicked at|ERROR: libFuzzer|deadly signal|SUMMARY' "$log" >&2 || true
     echo "fuzz: $t failed; log: fuzz/logs/$t.log" >&2
