@@ -287,8 +287,15 @@ pub fn parse_ipn(body: &[u8], limits: &Limits) -> Result<Ipn, ParseError> {
     let mut j = json::parse(body, limits, &IPN)?;
     let mut t = j.record("transaction").unwrap_or_default();
     let date_text = t.text("date").unwrap_or_default();
+    // The IPN's own form is East Africa Time without a zone; an RFC 3339
+    // date with a zone is taken as that instant, shown in East Africa Time
+    // too, so `date` always has one offset and `to_json` round-trips it
+    // (found by fuzzing: `…16:22:50z` kept offset 0, its JSON came back +03:00).
     let date = DateTime::parse_ipn(&date_text)
-        .or_else(|| DateTime::parse_rfc3339(&date_text))
+        .or_else(|| {
+            DateTime::parse_rfc3339(&date_text)
+                .map(|t| t.with_offset_minutes(crate::time::EAT_OFFSET_MINUTES))
+        })
         .ok_or_else(|| {
             ParseError::new(
                 ParseErrorKind::InvalidField,
@@ -410,6 +417,30 @@ impl fmt::Debug for IpnAuth {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_zoned_date_is_shown_in_east_africa_time_and_round_trips() {
+        // Found by the `ipn` fuzz target: a date with a zone kept its own
+        // offset, and `to_json` (which writes East Africa Time) came back
+        // with another one.
+        let body = |date: &str| {
+            format!(
+                r#"{{"callbackType":"IPN","customer":{{"reference":"OR1"}},"transaction":{{"date":"{date}","reference":"SH1","paymentMode":"MPESA","amount":2,"currency":"KES","status":"SUCCESS"}}}}"#
+            )
+        };
+        let limits = Limits::default();
+        let plain = parse_ipn(body("2024-08-09 19:22:50").as_bytes(), &limits).unwrap();
+        for zoned in [
+            "2024-08-09 16:22:50z",
+            "2024-08-09T16:22:50Z",
+            "2024-08-09T19:22:50+03:00",
+        ] {
+            let ipn = parse_ipn(body(zoned).as_bytes(), &limits).unwrap();
+            assert_eq!(ipn.transaction.date, plain.transaction.date, "{zoned}");
+            let again = parse_ipn(&ipn.to_json(), &Limits::default()).unwrap();
+            assert_eq!(again, ipn, "{zoned}");
+        }
+    }
 
     #[test]
     fn basic_auth() {

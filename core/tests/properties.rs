@@ -57,7 +57,8 @@ prop_compose! {
         order_units in 1u32..250_000,
         payment_units in 1u32..250_000,
         cents in 0u64..100,
-        name in "[^\\p{Cc}]{1,50}",
+        // Any text without control characters and not blank (a blank name is `required`).
+        name in "[^\\p{Cc}]{0,24}[^\\p{Cc}\\s][^\\p{Cc}]{0,24}",
         description in "[A-Za-z0-9]([A-Za-z0-9 ]{0,40}[A-Za-z0-9])?",
         phone in msisdn(),
         push_to in msisdn(),
