@@ -287,22 +287,17 @@ pub fn parse_ipn(body: &[u8], limits: &Limits) -> Result<Ipn, ParseError> {
     let mut j = json::parse(body, limits, &IPN)?;
     let mut t = j.record("transaction").unwrap_or_default();
     let date_text = t.text("date").unwrap_or_default();
-    // The IPN's own form is East Africa Time without a zone; an RFC 3339
-    // date with a zone is taken as that instant, shown in East Africa Time
-    // too, so `date` always has one offset and `to_json` round-trips it
-    // (found by fuzzing: `…16:22:50z` kept offset 0, its JSON came back +03:00).
-    let date = DateTime::parse_ipn(&date_text)
-        .or_else(|| {
-            DateTime::parse_rfc3339(&date_text)
-                .map(|t| t.with_offset_minutes(crate::time::EAT_OFFSET_MINUTES))
-        })
-        .ok_or_else(|| {
-            ParseError::new(
-                ParseErrorKind::InvalidField,
-                Some("transaction.date".into()),
-                "must be a date like 2024-08-09 16:22:50",
-            )
-        })?;
+    // East Africa Time without a zone (the IPN's own form, fractional
+    // seconds allowed), or the instant a zone says; always shown in East
+    // Africa Time, so `to_json` round-trips it (found by fuzzing:
+    // `…16:22:50z` kept offset 0, and `…10:00:00.7` was read as UTC).
+    let date = DateTime::parse_ipn(&date_text).ok_or_else(|| {
+        ParseError::new(
+            ParseErrorKind::InvalidField,
+            Some("transaction.date".into()),
+            "must be a date like 2024-08-09 16:22:50",
+        )
+    })?;
     let reference = t.text("reference").unwrap_or_default();
     if reference.is_empty() {
         return Err(ParseError::new(
@@ -440,6 +435,17 @@ mod tests {
             let again = parse_ipn(&ipn.to_json(), &Limits::default()).unwrap();
             assert_eq!(again, ipn, "{zoned}");
         }
+        // Fractional seconds without a zone are East Africa Time too, and kept.
+        let ipn = parse_ipn(body("2029-03-30 10:00:00.7").as_bytes(), &limits).unwrap();
+        assert_eq!(
+            ipn.transaction.date.to_rfc3339(),
+            "2029-03-30T10:00:00.700+03:00"
+        );
+        assert_eq!(
+            ipn.transaction.date.to_ipn_text(),
+            "2029-03-30 10:00:00.700"
+        );
+        assert_eq!(parse_ipn(&ipn.to_json(), &limits).unwrap(), ipn);
     }
 
     #[test]

@@ -183,15 +183,23 @@ impl DateTime {
         DateTime::from_civil(fields, 0, EAT_OFFSET_MINUTES)
     }
 
-    /// Parses the IPN's `yyyy-MM-dd HH:mm:ss` in East Africa Time.
+    /// Parses an IPN date: `yyyy-MM-dd HH:mm:ss` (or `T` between), with
+    /// optional fractional seconds, is East Africa Time; with a zone (`Z`,
+    /// `+03:00`) it is that instant. Either way the result is shown in East
+    /// Africa Time, so [`to_ipn_text`](Self::to_ipn_text) gives it back.
     pub fn parse_ipn(text: &str) -> Option<DateTime> {
-        let b = text.as_bytes();
-        if b.len() != 19 || b[10] != b' ' {
-            return None;
-        }
-        DateTime::parse_rfc3339(text)
-            .map(|utc| utc.minus(Duration::from_secs(3 * 3600)))
-            .map(|t| t.with_offset_minutes(EAT_OFFSET_MINUTES))
+        let as_if_utc = DateTime::parse_rfc3339(text)?;
+        // What follows the seconds and their fraction: empty means no zone.
+        let zone = text
+            .get(19..)?
+            .trim_start_matches('.')
+            .trim_start_matches(|c: char| c.is_ascii_digit());
+        let instant = if zone.is_empty() {
+            as_if_utc.minus(Duration::from_secs(3 * 3600))
+        } else {
+            as_if_utc
+        };
+        Some(instant.with_offset_minutes(EAT_OFFSET_MINUTES))
     }
 
     /// `yyyyMMddHHmmss` in East Africa Time, as M-Pesa writes `TransactionDate`.
@@ -205,10 +213,15 @@ impl DateTime {
             .collect()
     }
 
-    /// `yyyy-MM-dd HH:mm:ss` in East Africa Time, as the IPN writes `transaction.date`.
+    /// `yyyy-MM-dd HH:mm:ss` in East Africa Time, as the IPN writes
+    /// `transaction.date` (with `.mmm` only when the milliseconds are not zero).
     pub fn to_ipn_text(self) -> String {
         let local = self.with_offset_minutes(EAT_OFFSET_MINUTES).to_rfc3339();
-        local.get(..19).unwrap_or_default().replacen('T', " ", 1)
+        // RFC 3339 at +03:00 ends with the six characters "+03:00".
+        let wall_clock = local
+            .get(..local.len().saturating_sub(6))
+            .unwrap_or_default();
+        wall_clock.replacen('T', " ", 1)
     }
 
     /// RFC 3339 text at this value's offset, with milliseconds only when non-zero.
@@ -347,7 +360,13 @@ mod tests {
         ] {
             assert_eq!(DateTime::parse_mpesa_compact(bad), None, "{bad:?}");
         }
-        assert_eq!(DateTime::parse_ipn("2024-08-09T16:22:50"), None);
+        // Zone-less IPN dates are East Africa Time whichever separator.
+        assert_eq!(
+            DateTime::parse_ipn("2024-08-09T16:22:50"),
+            DateTime::parse_ipn("2024-08-09 16:22:50")
+        );
+        assert_eq!(DateTime::parse_ipn("2024-08-09 16:22"), None);
+        assert_eq!(DateTime::parse_ipn("2024-08-09 16:22:50 EAT"), None);
         assert!(DateTime::parse_rfc3339("2024-02-29T00:00:00Z").is_some());
     }
 
