@@ -6,7 +6,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterator
+from decimal import Decimal
+from typing import Any, Dict, Iterator
 
 import pytest
 
@@ -16,6 +17,28 @@ REPO = Path(__file__).resolve().parents[2]
 KEYS = REPO / "tests" / "keys"
 VECTORS = REPO / "tests" / "vectors"
 SOURCE_PACKAGE = REPO / "bindings-python" / "python" / "jenga_stk"
+
+
+def push_kwargs(**overrides: Any) -> Dict[str, Any]:
+    """The page example's request as `StkPush(...)` keyword arguments, with overrides."""
+    kwargs: Dict[str, Any] = dict(
+        order_reference="OR28922980077",
+        order_amount=Decimal("2"),
+        order_currency="KES",
+        country_code="KE",
+        description="Purchase",
+        customer_name="John Doe",
+        customer_email="xyx2@gmail.com",
+        customer_phone_number="0722000111",
+        customer_identity_number="0000000",
+        payment_reference="MKQR28922980073",
+        payment_currency="KES",
+        callback_url="https://shop.example.com/jenga/callback",
+        msisdn="0722000000",
+        payment_amount=Decimal("2"),
+    )
+    kwargs.update(overrides)
+    return kwargs
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -8,14 +8,14 @@ import time
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any
 
 import httpx
 import pytest
 import requests
 
 import jenga_stk as j
-from conftest import key_text
+from conftest import key_text, push_kwargs
 
 NOW = datetime(2021, 7, 13, 7, 3, 5, tzinfo=timezone.utc)
 TOKEN_BODY = (
@@ -34,27 +34,6 @@ IPN = (
     b'"transaction":{"date":"2024-08-09 16:22:50","reference":"SH90HU7FO2","paymentMode":"MPESA","amount":2,'
     b'"currency":"KES","serviceCharge":1,"billNumber":"INVDBU","status":"SUCCESS"}}'
 )
-
-
-def push_kwargs(**overrides: Any) -> Dict[str, Any]:
-    kwargs: Dict[str, Any] = dict(
-        order_reference="OR28922980077",
-        order_amount=Decimal("2"),
-        order_currency="KES",
-        country_code="KE",
-        description="Purchase",
-        customer_name="John Doe",
-        customer_email="xyx2@gmail.com",
-        customer_phone_number="0722000111",
-        customer_identity_number="0000000",
-        payment_reference="MKQR28922980073",
-        payment_currency="KES",
-        callback_url="https://shop.example.com/jenga/callback",
-        msisdn="0722000000",
-        payment_amount=Decimal("2"),
-    )
-    kwargs.update(overrides)
-    return kwargs
 
 
 @pytest.fixture(scope="module")

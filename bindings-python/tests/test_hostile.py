@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional
 import pytest
 
 import jenga_stk as j
-from conftest import REPO, key_text
+from conftest import REPO, key_text, push_kwargs
 
 TABLE = json.loads((REPO / "tests" / "hostile" / "hostile.json").read_text(encoding="utf-8"))
 CASES: List[Dict[str, Any]] = TABLE["cases"]
@@ -181,27 +181,6 @@ STR_CALLS = {
     "CallbackUrls.verify_url": lambda v: j.CallbackUrls(CONTEXT["callbackSecret"]).verify_url(v),
     "StkPush(msisdn=)": lambda v: j.StkPush(**push_kwargs(msisdn=v)),
 }
-
-
-def push_kwargs(**overrides: Any) -> Dict[str, Any]:
-    kwargs: Dict[str, Any] = dict(
-        order_reference="OR28922980077",
-        order_amount=Decimal("2"),
-        order_currency="KES",
-        country_code="KE",
-        description="Purchase",
-        customer_name="John Doe",
-        customer_email="xyx2@gmail.com",
-        customer_phone_number="0722000111",
-        customer_identity_number="0000000",
-        payment_reference="MKQR28922980073",
-        payment_currency="KES",
-        callback_url="https://shop.example.com/jenga/callback",
-        msisdn="0722000000",
-        payment_amount=Decimal("2"),
-    )
-    kwargs.update(overrides)
-    return kwargs
 
 
 def raises_type_error(call: Any, value: Any, label: str) -> None:
