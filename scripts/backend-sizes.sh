@@ -6,13 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=target/backend-sizes
-TOOLS=target/python/tools
-MATURIN_VERSION=1.16.0
 mkdir -p "$OUT"
-if ! "$TOOLS/bin/python" -c "import sys" >/dev/null 2>&1; then python3 -m venv "$TOOLS"; fi
-if [ "$("$TOOLS/bin/maturin" --version 2>/dev/null || true)" != "maturin $MATURIN_VERSION" ]; then
-  "$TOOLS/bin/pip" install --disable-pip-version-check -q "maturin==$MATURIN_VERSION"
-fi
+# shellcheck source=lib/maturin.sh
+. scripts/lib/maturin.sh
+ensure_maturin
 
 rows=()
 for backend in rsa ring aws-lc-rs; do
@@ -21,7 +18,7 @@ for backend in rsa ring aws-lc-rs; do
   cp target/release/libjenga_stk_uniffi.so "$OUT/uniffi-$backend.so"
   strip "$OUT/uniffi-$backend.so"
   rm -rf "$OUT/wheels-$backend"
-  CARGO_TARGET_DIR=target/python/cargo "$TOOLS/bin/maturin" build --release --strip \
+  CARGO_TARGET_DIR=target/python/cargo "$MATURIN" build --release --strip \
     --manifest-path bindings-python/Cargo.toml --no-default-features --features "$backend" \
     --out "$OUT/wheels-$backend" >"$OUT/maturin-$backend.log" 2>&1 || { cat "$OUT/maturin-$backend.log" >&2; exit 1; }
   wheel=$(ls "$OUT/wheels-$backend"/*.whl)

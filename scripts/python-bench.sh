@@ -7,22 +7,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=target/python-bench
-TOOLS=target/python/tools
-MATURIN_VERSION=1.16.0
 CRYPTOGRAPHY_VERSION=50.0.2
 PIP_FLAGS=(--disable-pip-version-check --no-input -q)
 PYTHON=${PYTHON:-python3}
 
 mkdir -p "$OUT"
-if ! "$TOOLS/bin/python" -c "import sys" >/dev/null 2>&1; then
-  "$PYTHON" -m venv "$TOOLS"
-fi
-if [ "$("$TOOLS/bin/maturin" --version 2>/dev/null || true)" != "maturin $MATURIN_VERSION" ]; then
-  "$TOOLS/bin/pip" install "${PIP_FLAGS[@]}" "maturin==$MATURIN_VERSION"
-fi
+# shellcheck source=lib/maturin.sh
+. scripts/lib/maturin.sh
+ensure_maturin "$PYTHON"
 echo "== maturin build --release (default features)"
 rm -rf "$OUT/wheels"
-CARGO_TARGET_DIR=target/python/cargo "$TOOLS/bin/maturin" build --release --strip \
+CARGO_TARGET_DIR=target/python/cargo "$MATURIN" build --release --strip \
   --manifest-path bindings-python/Cargo.toml --out "$OUT/wheels" >"$OUT/maturin.log" 2>&1 \
   || { cat "$OUT/maturin.log" >&2; exit 1; }
 WHEEL=$(ls "$OUT"/wheels/jenga_stk-*.whl | head -n 1)

@@ -28,12 +28,10 @@ for arg in "$@"; do
 done
 
 OUT=target/python
-TOOLS=$OUT/tools
 VENV=$OUT/venv
 WHEELHOUSE=$OUT/wheelhouse
 WHEELS=$OUT/wheels
 REQUIREMENTS=bindings-python/tests/requirements.txt
-MATURIN_VERSION=1.16.0
 PIP_FLAGS=(--disable-pip-version-check --no-input -q)
 START=$(date +%s)
 
@@ -60,15 +58,10 @@ command -v openssl >/dev/null 2>&1 || true  # only the demo needs it
 
 # ---------------------------------------------------------------- tools venv (maturin)
 mkdir -p "$OUT"
-if ! "$TOOLS/bin/python" -c "import sys" >/dev/null 2>&1; then
-  log "creating $TOOLS"
-  rm -rf "$TOOLS"
-  "$PYTHON" -m venv "$TOOLS"
-fi
-if [ "$("$TOOLS/bin/maturin" --version 2>/dev/null || true)" != "maturin $MATURIN_VERSION" ]; then
-  log "pip install maturin==$MATURIN_VERSION"
-  "$TOOLS/bin/pip" install "${PIP_FLAGS[@]}" "maturin==$MATURIN_VERSION"
-fi
+# shellcheck source=lib/maturin.sh
+. scripts/lib/maturin.sh
+ensure_maturin "$PYTHON"
+TOOLS=$MATURIN_TOOLS
 
 # ---------------------------------------------------------------- wheelhouse (test dependencies)
 stamp=$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)-$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
@@ -87,7 +80,7 @@ SANDBOX_BIN=$ROOT/target/debug/jenga-sandbox
 
 log "building the wheel (maturin build --release, abi3)"
 rm -rf "$WHEELS"
-if ! CARGO_TARGET_DIR=$OUT/cargo "$TOOLS/bin/maturin" build --release --strip \
+if ! CARGO_TARGET_DIR=$OUT/cargo "$MATURIN" build --release --strip \
   --manifest-path bindings-python/Cargo.toml --out "$WHEELS" > "$OUT/maturin.log" 2>&1; then
   cat "$OUT/maturin.log" >&2
   die "maturin build failed"
