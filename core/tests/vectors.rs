@@ -80,31 +80,33 @@ fn assert_error(id: &str, err: &Error, expected: &ExpectedError) {
     }
 }
 
+/// `openssl dgst -sha256 -sign`, the message on stdin. (A shared temporary
+/// file raced: two tests signing the same text truncated it under each other.)
 fn openssl_sign(key: &str, message: &str) -> String {
     use base64::Engine as _;
-    let dir = std::env::temp_dir().join(format!("jenga-vectors-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let msg = dir.join(format!("{}.txt", blake_ish(key, message)));
-    std::fs::write(&msg, message).unwrap();
-    let out = Command::new("openssl")
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = Command::new("openssl")
         .args(["dgst", "-sha256", "-sign"])
         .arg(key_path(key))
-        .arg(&msg)
-        .output()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("openssl must be installed: it is the oracle for every signature");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(message.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
     assert!(
         out.status.success(),
         "openssl failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     base64::engine::general_purpose::STANDARD.encode(out.stdout)
-}
-
-fn blake_ish(key: &str, message: &str) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (key, message).hash(&mut h);
-    format!("{:x}", h.finish())
 }
 
 // ---------------------------------------------------------------- stk_push.json

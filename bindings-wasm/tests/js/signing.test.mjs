@@ -2,21 +2,18 @@
 // bytes as OpenSSL and node:crypto for PKCS#1, PKCS#8 and 4096-bit keys.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { createPrivateKey, sign as nodeSign } from "node:crypto";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as jenga from "jenga-stk";
 
 const root = process.env.JENGA_ROOT;
 const keyPath = (stem) => join(root, "tests/keys", `${stem}.pem`);
-const dir = mkdtempSync(join(tmpdir(), "jenga-sign-"));
 
+// The message goes on stdin: no shared file for concurrent tests to race on.
 function openssl(stem, message) {
-  const file = join(dir, "message.txt");
-  writeFileSync(file, message);
-  return execFileSync("openssl", ["dgst", "-sha256", "-sign", keyPath(stem), file]).toString("base64");
+  return execFileSync("openssl", ["dgst", "-sha256", "-sign", keyPath(stem)], { input: message }).toString("base64");
 }
 
 for (const stem of ["test-pkcs1-2048", "test-pkcs8-2048", "test-pkcs8-4096"]) {
