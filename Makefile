@@ -4,7 +4,7 @@
 CARGO ?= cargo
 SHELL := /bin/bash
 
-.PHONY: all demo demo-python test setup fmt-check clippy test-rust test-wasm test-node-example test-python test-uniffi vectors vectors-check bench bench-wasm bench-python bench-kotlin backend-sizes deny fuzz clean
+.PHONY: all demo demo-python test setup fmt-check clippy doc-check test-rust test-wasm test-node-example test-python test-uniffi vectors vectors-check bench bench-wasm bench-python bench-kotlin backend-sizes deny fuzz clean
 
 all: test
 
@@ -24,8 +24,13 @@ demo: setup
 demo-python: setup
 	@scripts/python-demo.sh
 
-test: setup fmt-check clippy deny test-rust vectors-check test-wasm test-node-example test-python test-uniffi
+test: setup fmt-check clippy doc-check deny test-rust vectors-check test-wasm test-node-example test-python test-uniffi
 	@echo "make test: all checks passed"
+
+# Rustdoc with warnings as errors: broken or private intra-doc links fail.
+doc-check:
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --workspace
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps -p jenga-stk --no-default-features
 
 fmt-check:
 	$(CARGO) fmt --all -- --check

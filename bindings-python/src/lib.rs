@@ -5,7 +5,7 @@
 //! The binding is thin: it converts values and errors and decides nothing
 //! about payments; every rule is the core's. In particular:
 //!
-//! * every function and method runs inside [`shield::shield`], so a Rust
+//! * every function and method runs inside `shield::shield`, so a Rust
 //!   panic reaches Python as `JengaError(code="internal_error")`, never as
 //!   pyo3's `PanicException`;
 //! * signing, verifying, key loading and every parser release the GIL
