@@ -1,0 +1,26 @@
+//! Records and enums: plain values without secrets, converted field by field
+//! from (and, for the reconciliation evidence, back to) the core's types.
+//! Money is `Amount` (BigDecimal / Decimal), times are `DateTime` (Instant / Date).
+//! One file per concern; everything is re-exported here.
+
+mod callback;
+mod http;
+mod init;
+mod ipn;
+mod options;
+mod problem;
+mod reconcile;
+mod rejection;
+mod request;
+mod status;
+
+pub use callback::*;
+pub use http::*;
+pub use init::*;
+pub use ipn::*;
+pub use options::*;
+pub use problem::*;
+pub use reconcile::*;
+pub use rejection::*;
+pub use request::*;
+pub use status::*;

@@ -1,0 +1,118 @@
+//! The reconciliation decision and the evidence it came from.
+
+use jenga_stk as core;
+use jenga_stk::Amount;
+
+/// Paid, failed or pending.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum PaymentState {
+    /// Paid.
+    Paid,
+    /// Failed: start a new payment with new references.
+    Failed,
+    /// Not decided yet.
+    Pending,
+}
+
+/// Where evidence comes from, strongest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum EvidenceSource {
+    /// The IPN.
+    Ipn,
+    /// The status query.
+    StatusQuery,
+    /// The unsigned callback.
+    Callback,
+}
+
+/// What kind of disagreement was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum ConflictKind {
+    /// Two sources give different final states.
+    SourcesDisagree,
+    /// Evidence about another order (ignored).
+    ReferenceMismatch,
+    /// The amount paid differs from the expected one.
+    AmountMismatch,
+    /// The currency differs from the expected one.
+    CurrencyMismatch,
+}
+
+/// One disagreement.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct Conflict {
+    /// The kind.
+    pub kind: ConflictKind,
+    /// The sources involved.
+    pub sources: Vec<EvidenceSource>,
+    /// A readable description.
+    pub description: String,
+}
+
+/// What the merchant expects of the order.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct Expected {
+    /// The order reference.
+    pub order_reference: String,
+    /// The amount to check, if any.
+    #[uniffi(default = None)]
+    pub amount: Option<Amount>,
+    /// The currency to check, if any.
+    #[uniffi(default = None)]
+    pub currency: Option<String>,
+}
+
+/// The decision.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct Reconciliation {
+    /// Paid, failed or pending.
+    pub state: PaymentState,
+    /// The evidence that decided, if any.
+    pub decided_by: Option<EvidenceSource>,
+    /// True when the IPN or the status query decided.
+    pub confirmed: bool,
+    /// The M-Pesa receipt, when known.
+    pub mpesa_receipt: Option<String>,
+    /// The amount paid, when known.
+    pub amount_paid: Option<Amount>,
+    /// Every disagreement found.
+    pub conflicts: Vec<Conflict>,
+}
+
+fn source(s: core::EvidenceSource) -> EvidenceSource {
+    match s {
+        core::EvidenceSource::Ipn => EvidenceSource::Ipn,
+        core::EvidenceSource::StatusQuery => EvidenceSource::StatusQuery,
+        core::EvidenceSource::Callback => EvidenceSource::Callback,
+    }
+}
+
+impl From<core::Reconciliation> for Reconciliation {
+    fn from(r: core::Reconciliation) -> Self {
+        Reconciliation {
+            state: match r.state {
+                core::PaymentState::Paid => PaymentState::Paid,
+                core::PaymentState::Failed => PaymentState::Failed,
+                core::PaymentState::Pending => PaymentState::Pending,
+            },
+            decided_by: r.decided_by.map(source),
+            confirmed: r.confirmed,
+            mpesa_receipt: r.mpesa_receipt,
+            amount_paid: r.amount_paid,
+            conflicts: r
+                .conflicts
+                .into_iter()
+                .map(|c| Conflict {
+                    kind: match c.kind {
+                        core::ConflictKind::SourcesDisagree => ConflictKind::SourcesDisagree,
+                        core::ConflictKind::ReferenceMismatch => ConflictKind::ReferenceMismatch,
+                        core::ConflictKind::AmountMismatch => ConflictKind::AmountMismatch,
+                        core::ConflictKind::CurrencyMismatch => ConflictKind::CurrencyMismatch,
+                    },
+                    sources: c.sources.into_iter().map(source).collect(),
+                    description: c.description,
+                })
+                .collect(),
+        }
+    }
+}
