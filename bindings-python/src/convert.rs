@@ -18,8 +18,8 @@ use pyo3::types::{PyBool, PyByteArray, PyBytes, PyFloat, PyInt, PyString, PyType
 
 use jenga_stk::{AccessToken, Amount, DateTime, Environment, Limits};
 
+use crate::environment::{PyAccessToken, PyEnvironment};
 use crate::errors::{OrRaise, type_error, unrepresentable};
-use crate::request::{PyAccessToken, PyEnvironment};
 use crate::values::PyLimits;
 
 static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();

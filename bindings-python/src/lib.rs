@@ -16,12 +16,15 @@
 
 mod callbacks;
 mod convert;
+mod environment;
 mod errors;
+mod http;
 mod ipn;
 mod reconcile;
 mod request;
 mod responses;
 mod shield;
+mod signing;
 mod status;
 mod tokens;
 mod values;
@@ -39,14 +42,14 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<values::PyLimits>()?;
     m.add_class::<values::PyRequestOptions>()?;
 
-    m.add_class::<request::PyEnvironment>()?;
-    m.add_class::<request::PyAccessToken>()?;
-    m.add_class::<request::PySignature>()?;
-    m.add_class::<request::PySigner>()?;
-    m.add_class::<request::PyVerifier>()?;
+    m.add_class::<environment::PyEnvironment>()?;
+    m.add_class::<environment::PyAccessToken>()?;
+    m.add_class::<signing::PySignature>()?;
+    m.add_class::<signing::PySigner>()?;
+    m.add_class::<signing::PyVerifier>()?;
     m.add_class::<request::PyStkPush>()?;
     m.add_class::<request::PySignedStkPush>()?;
-    m.add_class::<request::PyHttpRequest>()?;
+    m.add_class::<http::PyHttpRequest>()?;
     m.add_function(wrap_pyfunction!(request::signing_string_of_body, m)?)?;
 
     m.add_class::<responses::PyRejection>()?;

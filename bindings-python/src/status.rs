@@ -9,9 +9,10 @@ use crate::convert::{
     Bytes, decimal, environment_in, limits_in, opt_datetime, opt_decimal, opt_str, str_, token_in,
 };
 use crate::errors::OrRaise;
-use crate::request::{PyHttpRequest, PySigner, signature_in};
+use crate::http::PyHttpRequest;
 use crate::responses::rejection_to_py;
 use crate::shield::shield;
+use crate::signing::{PySigner, signature_in};
 use crate::values::{PyLimits, value_class};
 
 /// Builds the status query `GET …/status/order/{order_reference}` (the

@@ -12,8 +12,9 @@ use crate::convert::{
     Bytes, datetime, datetime_in, duration_in, environment_in, limits_in, opt_datetime, opt_str,
     str_, timedelta,
 };
+use crate::environment::{PyAccessToken, PyEnvironment};
 use crate::errors::OrRaise;
-use crate::request::{PyAccessToken, PyEnvironment, PyHttpRequest};
+use crate::http::PyHttpRequest;
 use crate::responses::rejection_to_py;
 use crate::shield::shield;
 use crate::values::{PyLimits, value_class};
