@@ -34,6 +34,14 @@ use pyo3::types::{PyDict, PyTuple};
 
 use crate::convert::timedelta;
 
+// Every heap block this library frees is zeroed first. AWS-LC (the
+// wheel's signer) already cleanses what it frees; this covers every other
+// Rust-side copy of a secret, and a wheel built with `ring`, which does not
+// wipe its RSA key (briansmith/ring#15). See SECURITY.md, "Key material in memory".
+#[global_allocator]
+static ALLOCATOR: zeroizing_alloc::ZeroAlloc<std::alloc::System> =
+    zeroizing_alloc::ZeroAlloc(std::alloc::System);
+
 #[pymodule]
 #[pyo3(name = "_native")]
 fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {

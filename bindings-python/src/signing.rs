@@ -96,8 +96,9 @@ impl PySignature {
 
 // ------------------------------------------------------------------ Signer / Verifier
 
-/// Signs with an RSA private key (PKCS#1 v1.5, SHA-256, blinded). The key is
-/// zeroized when the signer is collected and never shown.
+/// Signs with an RSA private key (PKCS#1 v1.5, SHA-256; the backend is
+/// `SIGNER_BACKEND`). The key is never shown, and its memory is zeroed when
+/// the signer is collected.
 #[pyclass(frozen, module = "jenga_stk", name = "Signer")]
 pub(crate) struct PySigner {
     pub(crate) inner: Signer,

@@ -31,6 +31,14 @@ pub use functions::*;
 pub use objects::*;
 pub use types::*;
 
+// Every heap block this library frees is zeroed first. `ring` (this
+// library's default signer) does not wipe its RSA key when a `Signer` is
+// dropped (briansmith/ring#15); a zero-on-free allocator covers it and every
+// other Rust-side copy of a secret. See SECURITY.md, "Key material in memory".
+#[global_allocator]
+static ALLOCATOR: zeroizing_alloc::ZeroAlloc<std::alloc::System> =
+    zeroizing_alloc::ZeroAlloc(std::alloc::System);
+
 uniffi::setup_scaffolding!("jenga_stk");
 
 // Exact money: the core's shortest decimal text ("2", "1500.5") both ways.

@@ -213,7 +213,9 @@ class Signature:
 
 @final
 class Signer:
-    """Signs with an RSA private key (PKCS#1 v1.5, SHA-256, blinded)."""
+    """Signs with an RSA private key (PKCS#1 v1.5, SHA-256; the backend is
+    ``SIGNER_BACKEND``). The key is never shown; its memory is zeroed when the
+    signer is collected."""
 
     @staticmethod
     def from_pem(pem: _Bytes) -> Signer: ...

@@ -9,8 +9,9 @@ use jenga_stk as core;
 use super::Result;
 use crate::error::JengaError;
 
-/// An RSA private key (PKCS#1 or PKCS#8 PEM) that signs with RSA-SHA256 (blinded).
-/// The key is zeroized when the object is destroyed.
+/// An RSA private key (PKCS#1 or PKCS#8 PEM) that signs with RSA-SHA256 (PKCS#1
+/// v1.5), constant-time with the default `ring` backend. Memory holding the key
+/// is zeroed when the object is destroyed (the library's zero-on-free allocator).
 #[derive(uniffi::Object)]
 #[uniffi::export(Display)]
 pub struct Signer(pub(crate) core::Signer);

@@ -19,7 +19,8 @@ pub(super) const NAME: &str = "aws-lc-rs";
 pub(super) const NAME: &str = "ring";
 pub(super) const CONSTANT_TIME: bool = true;
 
-/// A native RSA key pair (the library wipes its key material when dropped).
+/// A native RSA key pair. AWS-LC cleanses its key when freed; `ring` does not
+/// (see [`Signer`](super::Signer)).
 pub(super) struct SigningKey {
     pair: sig::RsaKeyPair,
     rng: SystemRandom,

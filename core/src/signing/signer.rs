@@ -11,7 +11,11 @@ use crate::keys::{self, PublicKeyDer};
 
 /// Signs messages with an RSA private key: PKCS#1 v1.5, SHA-256.
 ///
-/// The key is zeroized when the signer is dropped and never printed by `Debug`.
+/// The key is never printed by `Debug`. When the signer is dropped, the DER
+/// it keeps is zeroized, and so is the backend's key with `rsa` (its
+/// `ZeroizeOnDrop`) and `aws-lc-rs` (AWS-LC cleanses what it frees). `ring`
+/// frees its key unwiped (briansmith/ring#15): with `ring`, install a
+/// zero-on-free global allocator, as the Kotlin/Swift library does (SECURITY.md).
 pub struct Signer {
     key: backend::SigningKey,
     /// The key's PKCS#1 DER, kept for [`Signer::to_pkcs8_der`]; zeroized on drop.
