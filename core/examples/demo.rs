@@ -65,7 +65,15 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     let signed = push.sign(&signer)?;
     signed.verify(&signer.verifier())?;
-    println!("3. Signed (RSA-SHA256, PKCS#1 v1.5, blinded) and self-verified");
+    println!(
+        "3. Signed (RSA-SHA256, PKCS#1 v1.5; backend {}, {}) and self-verified",
+        jenga_stk::SIGNER_BACKEND,
+        if jenga_stk::SIGNER_IS_CONSTANT_TIME {
+            "constant-time"
+        } else {
+            "blinded"
+        }
+    );
 
     let token = AccessToken::new("demo.access.token")?;
     let request = signed.http_request(&Environment::Uat, &token);
