@@ -10,38 +10,12 @@
 #![cfg(any(feature = "rsa", feature = "ring", feature = "aws-lc-rs"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+mod support;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use jenga_stk::{SIGNER_BACKEND, Signature, Signer, Verifier};
-
-fn keys_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/keys")
-}
-
-fn openssl_sign(key: &str, message: &[u8]) -> Vec<u8> {
-    let mut child = Command::new("openssl")
-        .args(["dgst", "-sha256", "-sign"])
-        .arg(keys_dir().join(format!("{key}.pem")))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("`openssl` is required for this test (scripts/setup.sh installs it): {e}")
-        });
-    child.stdin.take().unwrap().write_all(message).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "openssl failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
+use support::{keys_dir, openssl_sign};
 
 /// Deterministic message bytes: lengths 0..=300 plus a few large ones,
 /// covering ASCII, UTF-8 and arbitrary bytes (NUL included).

@@ -5,8 +5,9 @@
 #![cfg(any(feature = "rsa", feature = "ring", feature = "aws-lc-rs"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use jenga_stk::{
     AccessToken, Environment, Error, RequestOptions, Signature, Signer, StkPush, Verifier,
@@ -20,7 +21,7 @@ fn root() -> PathBuf {
 }
 
 fn key_path(stem: &str) -> PathBuf {
-    root().join("tests/keys").join(format!("{stem}.pem"))
+    support::keys_dir().join(format!("{stem}.pem"))
 }
 
 fn read_key(stem: &str) -> String {
@@ -80,33 +81,10 @@ fn assert_error(id: &str, err: &Error, expected: &ExpectedError) {
     }
 }
 
-/// `openssl dgst -sha256 -sign`, the message on stdin. (A shared temporary
-/// file raced: two tests signing the same text truncated it under each other.)
+/// OpenSSL's signature of `message`, in Base64 (the `Signature` header's form).
 fn openssl_sign(key: &str, message: &str) -> String {
     use base64::Engine as _;
-    use std::io::Write as _;
-    use std::process::Stdio;
-    let mut child = Command::new("openssl")
-        .args(["dgst", "-sha256", "-sign"])
-        .arg(key_path(key))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("openssl must be installed: it is the oracle for every signature");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(message.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "openssl failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    base64::engine::general_purpose::STANDARD.encode(out.stdout)
+    base64::engine::general_purpose::STANDARD.encode(support::openssl_sign(key, message.as_bytes()))
 }
 
 // ---------------------------------------------------------------- stk_push.json
