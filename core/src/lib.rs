@@ -146,8 +146,8 @@ pub use request::input::{
 pub use request::received::signing_string_of_body;
 pub use request::stk_push::{STK_PUSH_PATH, SignedStkPush, StkPush};
 pub use response::{
-    InitAccepted, InitResponse, NextAction, Rejection, RejectionKind, SIGNATURE_HINT,
-    classify_init_response, is_retryable_status,
+    Endpoint, InitAccepted, InitResponse, NextAction, Rejection, RejectionKind, SIGNATURE_HINT,
+    TransportFailure, advise_transport_failure, classify_init_response,
 };
 pub use signing::{SIGNER_BACKEND, SIGNER_IS_CONSTANT_TIME, Signature, Signer, Verifier};
 pub use status::{
@@ -157,7 +157,7 @@ pub use status::{
 pub use time::{DateTime, EAT_OFFSET_MINUTES};
 pub use token::{
     AccessToken, Credentials, DEFAULT_TOKEN_LIFETIME, TOKEN_PATH, Token, TokenAction,
-    TokenResponse, TokenState, parse_token_response,
+    TokenLifetime, TokenResponse, TokenState, parse_token_response,
 };
 
 /// The repository README's Rust snippets, compiled and run as doctests.

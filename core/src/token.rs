@@ -2,11 +2,14 @@
 //! small state holder that says, for a given `now`, "use this token" or
 //! "refresh first, here is the request".
 //!
-//! The provider's `issuedAt` and `expiresIn` are **timestamps**, not seconds
-//! (treating `expiresIn` as seconds is the most common token bug in public
-//! SDKs). The token's lifetime is taken as `expiresIn - issuedAt` and counted
-//! from the moment the response was received (the caller's `now`), so a skewed
-//! local clock cannot make a token look valid for hours or already expired.
+//! The provider's documentation gives `issuedAt` and `expiresIn` as
+//! **timestamps**; peers also send `expiresIn` as a number of seconds. Both
+//! are read ([`TokenLifetime`] says which was used), and the lifetime is
+//! counted from the moment the response was received (the caller's `now`),
+//! so a skewed local clock cannot make a token look valid for hours or
+//! already expired. Only `accessToken` decides: a missing or unreadable
+//! expiry falls back to the documented 15 minutes and says so, instead of
+//! discarding a valid token.
 
 use std::fmt;
 use std::time::Duration;
@@ -15,9 +18,9 @@ use zeroize::Zeroizing;
 
 use crate::error::{ParseError, ParseErrorKind, ProblemCode, Problems, ValidationError};
 use crate::http::{Environment, HttpRequest, Method};
-use crate::json::{self, Field, Kind, Limits, Shape};
+use crate::json::{self, Field, Kind, Limits, Shape, lenient};
 use crate::json_writer::ObjectWriter;
-use crate::response::{Rejection, classify_failure};
+use crate::response::{Endpoint, Rejection, read_answer, unreadable_answer};
 use crate::time::DateTime;
 
 /// The merchant authentication endpoint.
@@ -137,6 +140,30 @@ impl fmt::Debug for Credentials {
     }
 }
 
+/// Where a token's lifetime came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenLifetime {
+    /// `expiresIn − issuedAt`, both timestamps (the provider's documented form).
+    Timestamps,
+    /// `expiresIn` as a number of seconds (a number or a numeric string).
+    Seconds,
+    /// No usable lifetime (missing, unreadable, not positive, or above a
+    /// day): the documented 15 minutes were assumed.
+    Assumed,
+}
+
+impl TokenLifetime {
+    /// The stable machine code (`timestamps`, `seconds`, `assumed`).
+    pub fn code(self) -> &'static str {
+        match self {
+            TokenLifetime::Timestamps => "timestamps",
+            TokenLifetime::Seconds => "seconds",
+            TokenLifetime::Assumed => "assumed",
+        }
+    }
+}
+
 /// A token obtained from the provider, with the instant it stops being usable
 /// on the caller's clock.
 #[derive(Clone, PartialEq, Eq)]
@@ -146,6 +173,7 @@ pub struct Token {
     token_type: String,
     issued_at: Option<DateTime>,
     provider_expires_at: Option<DateTime>,
+    lifetime: TokenLifetime,
     received_at: DateTime,
     expires_at: DateTime,
 }
@@ -167,9 +195,14 @@ impl Token {
     pub fn issued_at(&self) -> Option<DateTime> {
         self.issued_at
     }
-    /// `expiresIn` as the provider wrote it (a timestamp).
+    /// `expiresIn` as the provider wrote it, when it is a timestamp.
     pub fn provider_expires_at(&self) -> Option<DateTime> {
         self.provider_expires_at
+    }
+    /// Where the lifetime came from; [`TokenLifetime::Assumed`] means the
+    /// response gave none that could be used and 15 minutes were assumed.
+    pub fn lifetime(&self) -> TokenLifetime {
+        self.lifetime
     }
     /// When the response was received, on the caller's clock.
     pub fn received_at(&self) -> DateTime {
@@ -193,20 +226,21 @@ impl fmt::Debug for Token {
             .field("token_type", &self.token_type)
             .field("issued_at", &self.issued_at)
             .field("provider_expires_at", &self.provider_expires_at)
+            .field("lifetime", &self.lifetime)
             .field("expires_at", &self.expires_at)
             .finish()
     }
 }
 
-/// The token response body.
+/// The token response body: `accessToken` decides; the rest are side fields.
 static TOKEN_BODY: Shape = Shape::new(
     "TokenBody",
     &[
         Field::required("accessToken", Kind::Text),
-        Field::optional("refreshToken", Kind::OptText),
-        Field::optional("expiresIn", Kind::OptText),
-        Field::optional("issuedAt", Kind::OptText),
-        Field::optional("tokenType", Kind::OptText),
+        Field::optional("refreshToken", Kind::OptRaw),
+        Field::optional("expiresIn", Kind::OptRaw),
+        Field::optional("issuedAt", Kind::OptRaw),
+        Field::optional("tokenType", Kind::OptRaw),
     ],
 );
 
@@ -215,15 +249,45 @@ static TOKEN_BODY: Shape = Shape::new(
 pub enum TokenResponse {
     /// A token to use.
     Token(Token),
-    /// The provider refused (bad credentials: 401), with what to do next.
+    /// The provider refused (bad credentials: 401), or answered something
+    /// unreadable, with what to do next.
     Rejected(Rejection),
+}
+
+/// The longest lifetime believed: a day. Anything longer is a malformed
+/// response, which must not make a token live forever.
+const MAX_LIFETIME_MS: i64 = 86_400_000;
+
+/// The lifetime a response states, and how it states it.
+fn stated_lifetime(
+    issued_at: Option<DateTime>,
+    expires_in: Option<&str>,
+) -> Option<(Duration, TokenLifetime)> {
+    let text = expires_in?.trim();
+    let (ms, source) = if let Some(expires_at) = DateTime::parse_rfc3339(text) {
+        let ms = expires_at
+            .unix_millis()
+            .saturating_sub(issued_at?.unix_millis());
+        (ms, TokenLifetime::Timestamps)
+    } else if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        let seconds: i64 = text.parse().ok()?;
+        (seconds.saturating_mul(1000), TokenLifetime::Seconds)
+    } else {
+        return None;
+    };
+    (1..=MAX_LIFETIME_MS)
+        .contains(&ms)
+        .then(|| (Duration::from_millis(ms.unsigned_abs()), source))
 }
 
 /// Parses the token response received at `now`.
 ///
-/// `expiresIn` and `issuedAt` must be timestamps; a token whose stated
-/// lifetime is missing, negative or above a day is given the documented 15
-/// minutes instead, so a malformed response cannot make a token live forever.
+/// Only `accessToken` decides: it must be non-empty visible ASCII. `expiresIn`
+/// may be a timestamp (with `issuedAt`, as documented) or a number of
+/// seconds (a number or numeric string); a missing, unreadable, non-positive
+/// or longer-than-a-day lifetime gives the documented 15 minutes, and
+/// [`Token::lifetime`] says [`TokenLifetime::Assumed`]. A non-2xx answer, or
+/// one that is not JSON, is a [`TokenResponse::Rejected`].
 pub fn parse_token_response(
     status: u16,
     body: &[u8],
@@ -231,9 +295,38 @@ pub fn parse_token_response(
     limits: &Limits,
 ) -> Result<TokenResponse, ParseError> {
     if !(200..300).contains(&status) {
-        return classify_failure(status, body, limits).map(TokenResponse::Rejected);
+        return Ok(TokenResponse::Rejected(
+            match read_answer(Endpoint::Token, status, body, limits) {
+                Ok(envelope) => envelope.rejection(Endpoint::Token, status),
+                Err(rejection) => rejection,
+            },
+        ));
     }
-    let mut parsed = json::parse(body, limits, &TOKEN_BODY)?;
+    let mut parsed = match json::parse(body, limits, &TOKEN_BODY) {
+        Ok(parsed) => parsed,
+        // Not a JSON object at all (an HTML page, an empty body): an answer
+        // to classify, not a token with a bad field.
+        Err(e) if e.field().is_none() => {
+            return Ok(TokenResponse::Rejected(unreadable_answer(
+                Endpoint::Token,
+                status,
+                body,
+            )));
+        }
+        // No token, but the provider's envelope with a refusal or a code
+        // (`{"status":false,"code":401,…}` with HTTP 200): classify it.
+        Err(e) if e.kind() == ParseErrorKind::MissingField => {
+            if let Ok(envelope) = read_answer(Endpoint::Token, status, body, limits)
+                && (envelope.status() == Some(false) || envelope.code.is_some())
+            {
+                return Ok(TokenResponse::Rejected(
+                    envelope.rejection(Endpoint::Token, status),
+                ));
+            }
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
     let access_token =
         AccessToken::new(parsed.text("accessToken").unwrap_or_default()).map_err(|_| {
             ParseError::new(
@@ -242,39 +335,20 @@ pub fn parse_token_response(
                 "must be non-empty visible ASCII",
             )
         })?;
-    let stamp = |field: &str, value: Option<String>| -> Result<Option<DateTime>, ParseError> {
-        match value {
-            None => Ok(None),
-            Some(text) => DateTime::parse_rfc3339(&text).map(Some).ok_or_else(|| {
-                ParseError::new(
-                    ParseErrorKind::InvalidField,
-                    Some(field.to_owned()),
-                    "must be a timestamp like 2021-07-13T07:03:02Z (not a number of seconds)",
-                )
-            }),
-        }
-    };
-    let issued_at = stamp("issuedAt", parsed.text("issuedAt"))?;
-    let provider_expires_at = stamp("expiresIn", parsed.text("expiresIn"))?;
-    let lifetime = match (issued_at, provider_expires_at) {
-        (Some(i), Some(e)) => {
-            let ms = e.unix_millis().saturating_sub(i.unix_millis());
-            if (1..=86_400_000).contains(&ms) {
-                Duration::from_millis(ms.unsigned_abs())
-            } else {
-                DEFAULT_TOKEN_LIFETIME
-            }
-        }
-        _ => DEFAULT_TOKEN_LIFETIME,
-    };
+    let stamp = |text: Option<&String>| text.and_then(|t| DateTime::parse_rfc3339(t.trim()));
+    let issued_text = lenient::text(parsed.raw("issuedAt"));
+    let expires_text = lenient::text(parsed.raw("expiresIn"));
+    let issued_at = stamp(issued_text.as_ref());
+    let provider_expires_at = stamp(expires_text.as_ref());
+    let (lifetime, source) = stated_lifetime(issued_at, expires_text.as_deref())
+        .unwrap_or((DEFAULT_TOKEN_LIFETIME, TokenLifetime::Assumed));
     Ok(TokenResponse::Token(Token {
         access_token,
-        refresh_token: parsed.text("refreshToken").map(Zeroizing::new),
-        token_type: parsed
-            .text("tokenType")
-            .unwrap_or_else(|| "Bearer".to_owned()),
+        refresh_token: lenient::text(parsed.raw("refreshToken")).map(Zeroizing::new),
+        token_type: lenient::text(parsed.raw("tokenType")).unwrap_or_else(|| "Bearer".to_owned()),
         issued_at,
         provider_expires_at,
+        lifetime: source,
         received_at: now,
         expires_at: now.plus(lifetime),
     }))
