@@ -3,16 +3,18 @@
 //!
 //! It is **unsigned**, so never trust it alone: authenticate its URL with
 //! [`CallbackUrls`](crate::CallbackUrls) and decide on the IPN or a status
-//! query ([`reconcile`](crate::reconcile)). Items without `Value` (the page's
-//! `Balance`) are fine, unknown fields are ignored, unknown result codes are
-//! kept; missing required parts are a [`ParseError`] naming the JSON path.
+//! query ([`reconcile`](crate::reconcile)). Only the deciding fields are
+//! strict; side fields (the page's `Balance` without a `Value`, a masked
+//! phone number, a date in another form) never fail it. Unknown fields are
+//! ignored, unknown result codes are kept; a missing or malformed deciding
+//! part is a [`ParseError`] naming the JSON path.
 
 use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::amount::Amount;
 use crate::error::{ParseError, ParseErrorKind};
-use crate::json::{self, Field, Kind, Limits, Record, Shape};
+use crate::json::{self, Field, Kind, Limits, Shape, lenient};
 use crate::json_writer::ObjectWriter;
 use crate::time::DateTime;
 
@@ -29,7 +31,7 @@ pub enum FailureReason {
     Expired,
     /// 1025 or 9999: the push could not be sent to the phone.
     PushNotSent,
-    /// 1032: the customer cancelled the prompt.
+    /// 1031 or 1032: the customer cancelled the prompt.
     Cancelled,
     /// 1037: the phone could not be reached, or the customer did not answer in time.
     Timeout,
@@ -49,7 +51,7 @@ impl FailureReason {
             1001 => FailureReason::SubscriberBusy,
             1019 => FailureReason::Expired,
             1025 | 9999 => FailureReason::PushNotSent,
-            1032 => FailureReason::Cancelled,
+            1031 | 1032 => FailureReason::Cancelled,
             1037 => FailureReason::Timeout,
             2001 => FailureReason::WrongPin,
             17 | 26 => FailureReason::ProviderError,
@@ -77,15 +79,16 @@ impl FailureReason {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallbackPayment {
-    /// `MpesaReceiptNumber`.
+    /// `MpesaReceiptNumber`, trimmed (deciding).
     pub mpesa_receipt: String,
-    /// `Amount`, exact.
+    /// `Amount`, exact (deciding).
     pub amount: Amount,
-    /// `PhoneNumber`, as its digits (`254722000000`).
-    pub phone_number: String,
-    /// `TransactionDate` (`yyyyMMddHHmmss`, East Africa Time).
-    pub transaction_date: DateTime,
-    /// `Balance`, when it has a value.
+    /// `PhoneNumber` as sent (`254722000000`, or a masked or `+` form), when present.
+    pub phone_number: Option<String>,
+    /// `TransactionDate` (`yyyyMMddHHmmss`, or `yyyy-MM-dd HH:mm:ss`, East
+    /// Africa Time), when present and readable.
+    pub transaction_date: Option<DateTime>,
+    /// `Balance`, when it has a readable value.
     pub balance: Option<Amount>,
 }
 
@@ -111,24 +114,26 @@ pub enum CallbackOutcome {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StkCallback {
-    /// `transactionReference`: the request's `payment.paymentReference`.
+    /// `transactionReference`: the request's `payment.paymentReference`, trimmed.
     pub transaction_reference: String,
-    /// `MerchantRequestID`.
-    pub merchant_request_id: String,
-    /// `CheckoutRequestID`.
-    pub checkout_request_id: String,
+    /// `MerchantRequestID`, when present.
+    pub merchant_request_id: Option<String>,
+    /// `CheckoutRequestID`, when present.
+    pub checkout_request_id: Option<String>,
     /// `ResultCode`, kept as sent.
     pub result_code: i64,
-    /// `ResultDesc`.
-    pub result_desc: String,
+    /// `ResultDesc`, when present.
+    pub result_desc: Option<String>,
     /// Paid, with the payment's details, or failed, with the reason.
     pub outcome: CallbackOutcome,
 }
 
+// Deciding: transactionReference, ResultCode and, when paid, the receipt and
+// the amount. Everything else is a side field, read best effort.
 static ENVELOPE: Shape = Shape::new(
     "Envelope",
     &[
-        Field::required("transactionReference", Kind::Text),
+        Field::required("transactionReference", Kind::Read(lenient::reference)),
         Field::required("data", Kind::Record(&DATA)),
     ],
 );
@@ -143,20 +148,20 @@ static BODY: Shape = Shape::new(
 static STK_CALLBACK: Shape = Shape::new(
     "StkJson",
     &[
-        Field::required("MerchantRequestID", Kind::Text),
-        Field::required("CheckoutRequestID", Kind::Text),
-        Field::optional("ResultDesc", Kind::Text),
+        Field::optional("MerchantRequestID", Kind::OptRaw),
+        Field::optional("CheckoutRequestID", Kind::OptRaw),
+        Field::optional("ResultDesc", Kind::OptRaw),
         Field::required("ResultCode", Kind::Read(json::code)),
-        Field::optional("CallbackMetadata", Kind::OptRecord(&METADATA)),
+        Field::optional("CallbackMetadata", Kind::OptRaw),
     ],
 );
 
-static METADATA: Shape = Shape::new("Metadata", &[Field::optional("Item", Kind::List(&ITEM))]);
+static METADATA: Shape = Shape::new("Metadata", &[Field::optional("Item", Kind::OptRaw)]);
 
 static ITEM: Shape = Shape::new(
     "Item",
     &[
-        Field::required("Name", Kind::Text),
+        Field::optional("Name", Kind::OptRaw),
         Field::optional("Value", Kind::OptRaw),
     ],
 );
@@ -175,6 +180,12 @@ fn invalid(field: String, detail: &str) -> ParseError {
 }
 
 /// Parses the callback body.
+///
+/// Strict on what decides (`transactionReference`, `ResultCode`, and for a
+/// payment `MpesaReceiptNumber` and `Amount`); every other field (the IDs,
+/// `ResultDesc`, `Balance`, `TransactionDate`, `PhoneNumber`) that is
+/// missing, empty, of another type or in another form is read as absent or
+/// kept as its text, and never fails the callback.
 pub fn parse_callback(body: &[u8], limits: &Limits) -> Result<StkCallback, ParseError> {
     let mut envelope = json::parse(body, limits, &ENVELOPE)?;
     let mut stk = envelope
@@ -185,10 +196,11 @@ pub fn parse_callback(body: &[u8], limits: &Limits) -> Result<StkCallback, Parse
     let result_code: i64 = stk
         .text("ResultCode")
         .unwrap_or_default()
+        .trim()
         .parse()
         .map_err(|_| invalid(format!("{STK}.ResultCode"), "must be an integer"))?;
     let outcome = if result_code == 0 {
-        let metadata = stk.record("CallbackMetadata").map(items);
+        let metadata = stk.raw("CallbackMetadata").map(|raw| items(&raw));
         CallbackOutcome::Paid(payment(metadata.as_deref())?)
     } else {
         CallbackOutcome::Failed(CallbackFailure {
@@ -197,22 +209,39 @@ pub fn parse_callback(body: &[u8], limits: &Limits) -> Result<StkCallback, Parse
     };
     Ok(StkCallback {
         transaction_reference: envelope.text("transactionReference").unwrap_or_default(),
-        merchant_request_id: stk.text("MerchantRequestID").unwrap_or_default(),
-        checkout_request_id: stk.text("CheckoutRequestID").unwrap_or_default(),
+        merchant_request_id: lenient::text(stk.raw("MerchantRequestID")),
+        checkout_request_id: lenient::text(stk.raw("CheckoutRequestID")),
         result_code,
-        result_desc: stk.text("ResultDesc").unwrap_or_default(),
+        result_desc: lenient::text(stk.raw("ResultDesc")),
         outcome,
     })
 }
 
-/// `CallbackMetadata.Item` as name and value pairs.
-fn items(mut metadata: Record) -> Vec<Item> {
-    metadata
-        .list("Item")
-        .into_iter()
-        .map(|mut item| Item {
-            name: item.text("Name").unwrap_or_default(),
-            value: item.raw("Value"),
+/// `CallbackMetadata.Item` as name and value pairs; whatever is not an
+/// object with a string `Name` is skipped.
+fn items(metadata: &RawValue) -> Vec<Item> {
+    let Ok(mut metadata) = json::read(metadata.get().as_bytes(), &METADATA) else {
+        return Vec::new();
+    };
+    let Some(list) = metadata.raw("Item") else {
+        return Vec::new();
+    };
+    let Ok(elements) = serde_json::from_str::<Vec<Box<RawValue>>>(list.get()) else {
+        return Vec::new();
+    };
+    elements
+        .iter()
+        .filter_map(|element| {
+            let mut item = json::read(element.get().as_bytes(), &ITEM).ok()?;
+            let name = item.raw("Name")?;
+            let name = name
+                .get()
+                .starts_with('"')
+                .then(|| json::string_of(name.get().as_bytes()).ok())??;
+            Some(Item {
+                name: name.trim().to_owned(),
+                value: item.raw("Value"),
+            })
         })
         .collect()
 }
@@ -225,13 +254,18 @@ fn payment(metadata: Option<&[Item]>) -> Result<CallbackPayment, ParseError> {
             "is required when ResultCode is 0",
         )
     })?;
-    let value = |name: &str| -> Result<&str, ParseError> {
-        metadata
-            .iter()
-            .find(|i| i.name == name)
-            .and_then(|i| i.value.as_deref())
+    // A deciding item must be there once, with a value.
+    let deciding = |name: &str| -> Result<&str, ParseError> {
+        let mut found = metadata.iter().filter(|i| i.name == name);
+        let item = found.next();
+        if found.next().is_some() {
+            return Err(invalid(
+                format!("{ITEMS}.{name}"),
+                "is given more than once: which one decides is unknown",
+            ));
+        }
+        item.and_then(|i| i.value.as_deref())
             .map(RawValue::get)
-            .filter(|v| *v != "null")
             .ok_or_else(|| {
                 ParseError::new(
                     ParseErrorKind::MissingField,
@@ -240,40 +274,30 @@ fn payment(metadata: Option<&[Item]>) -> Result<CallbackPayment, ParseError> {
                 )
             })
     };
-    let receipt_raw = value("MpesaReceiptNumber")?;
-    let mpesa_receipt = json::string_of(receipt_raw.as_bytes())
-        .ok()
-        .filter(|r| !r.is_empty())
-        .ok_or_else(|| {
-            invalid(
+    let side = |name: &str| {
+        metadata
+            .iter()
+            .find(|i| i.name == name)
+            .and_then(|i| i.value.clone())
+    };
+    let receipt_raw = deciding("MpesaReceiptNumber")?;
+    let mpesa_receipt = match lenient::reference(receipt_raw) {
+        Ok(json::Value::Str(r)) => r,
+        _ => {
+            return Err(invalid(
                 format!("{ITEMS}.MpesaReceiptNumber"),
                 "must be a non-empty string",
-            )
-        })?;
-    let amount =
-        json::raw_amount(value("Amount")?).map_err(|e| invalid(format!("{ITEMS}.Amount"), &e))?;
-    let phone_number = json::raw_digits(value("PhoneNumber")?)
-        .ok_or_else(|| invalid(format!("{ITEMS}.PhoneNumber"), "must be digits"))?;
-    let transaction_date = json::raw_digits(value("TransactionDate")?)
-        .and_then(|d| DateTime::parse_mpesa_compact(&d))
-        .ok_or_else(|| {
-            invalid(
-                format!("{ITEMS}.TransactionDate"),
-                "must be a valid yyyyMMddHHmmss date",
-            )
-        })?;
-    let balance = match value("Balance") {
-        Ok(raw) => {
-            Some(json::raw_amount(raw).map_err(|e| invalid(format!("{ITEMS}.Balance"), &e))?)
+            ));
         }
-        Err(_) => None,
     };
+    let amount = json::raw_amount(deciding("Amount")?)
+        .map_err(|e| invalid(format!("{ITEMS}.Amount"), &e))?;
     Ok(CallbackPayment {
         mpesa_receipt,
         amount,
-        phone_number,
-        transaction_date,
-        balance,
+        phone_number: lenient::text(side("PhoneNumber")).map(|p| p.trim().to_owned()),
+        transaction_date: lenient::date(side("TransactionDate")),
+        balance: lenient::amount(side("Balance")),
     })
 }
 
@@ -286,14 +310,22 @@ impl StkCallback {
         let paid = matches!(self.outcome, CallbackOutcome::Paid(_));
         top.raw("status", if paid { "true" } else { "false" });
         top.string("code", if paid { "0" } else { "1" });
-        top.string("message", &self.result_desc);
+        if let Some(desc) = &self.result_desc {
+            top.string("message", desc);
+        }
         top.string("transactionReference", &self.transaction_reference);
         top.object("data", |d| {
             d.object("Body", |b| {
                 b.object("stkCallback", |s| {
-                    s.string("MerchantRequestID", &self.merchant_request_id);
-                    s.string("CheckoutRequestID", &self.checkout_request_id);
-                    s.string("ResultDesc", &self.result_desc);
+                    if let Some(id) = &self.merchant_request_id {
+                        s.string("MerchantRequestID", id);
+                    }
+                    if let Some(id) = &self.checkout_request_id {
+                        s.string("CheckoutRequestID", id);
+                    }
+                    if let Some(desc) = &self.result_desc {
+                        s.string("ResultDesc", desc);
+                    }
                     s.raw("ResultCode", &self.result_code.to_string());
                     if let CallbackOutcome::Paid(p) = &self.outcome {
                         s.object("CallbackMetadata", |m| {
@@ -313,14 +345,15 @@ impl StkCallback {
                                     i.string("Name", "Balance");
                                 });
                                 items.object(|i| {
-                                    i.number_or_string(
-                                        "Value",
-                                        &p.transaction_date.to_mpesa_compact(),
-                                    );
+                                    if let Some(date) = p.transaction_date {
+                                        i.number_or_string("Value", &date.to_mpesa_compact());
+                                    }
                                     i.string("Name", "TransactionDate");
                                 });
                                 items.object(|i| {
-                                    i.number_or_string("Value", &p.phone_number);
+                                    if let Some(phone) = &p.phone_number {
+                                        i.number_or_string("Value", phone);
+                                    }
                                     i.string("Name", "PhoneNumber");
                                 });
                             });

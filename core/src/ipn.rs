@@ -16,8 +16,8 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::amount::Amount;
-use crate::error::{AuthError, ParseError, ParseErrorKind, ProblemCode, Problems, ValidationError};
-use crate::json::{self, Field, Kind, Limits, Shape};
+use crate::error::{AuthError, ParseError, ProblemCode, Problems, ValidationError};
+use crate::json::{self, Field, Kind, Limits, Shape, lenient};
 use crate::json_writer::ObjectWriter;
 use crate::time::DateTime;
 
@@ -111,29 +111,31 @@ impl Serialize for PaymentMode {
 pub struct IpnCustomer {
     /// `customer.name`.
     pub name: Option<String>,
-    /// `customer.mobileNumber`.
+    /// `customer.mobileNumber`, as sent (a number is kept as its digits).
     pub mobile_number: Option<String>,
-    /// `customer.reference`: the merchant's order reference.
-    pub reference: String,
+    /// `customer.reference`: the merchant's order reference, trimmed. `None`
+    /// for a payment that did not come from a push (no reference given).
+    pub reference: Option<String>,
 }
 
 /// `transaction.*` of an IPN.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IpnTransaction {
-    /// `transaction.date` (`yyyy-MM-dd HH:mm:ss`, East Africa Time).
-    pub date: DateTime,
-    /// `transaction.reference`: the M-Pesa receipt, and the dedupe key.
+    /// `transaction.date` (`yyyy-MM-dd HH:mm:ss`, East Africa Time), when readable.
+    pub date: Option<DateTime>,
+    /// `transaction.reference`, trimmed: the M-Pesa receipt, and the dedupe key.
     pub reference: String,
-    /// `transaction.paymentMode`.
-    pub payment_mode: PaymentMode,
+    /// `transaction.paymentMode`, when given.
+    pub payment_mode: Option<PaymentMode>,
     /// `transaction.amount`, exact.
     pub amount: Amount,
-    /// `transaction.currency`.
-    pub currency: String,
+    /// `transaction.currency`, when given (some of the provider's own samples
+    /// omit it: reconciliation then reports the currency as unconfirmed).
+    pub currency: Option<String>,
     /// `transaction.serviceCharge`.
     pub service_charge: Option<Amount>,
-    /// `transaction.billNumber`: the invoice number.
+    /// `transaction.billNumber`: the invoice number (a number is kept as its digits).
     pub bill_number: Option<String>,
     /// `transaction.servedBy`.
     pub served_by: Option<String>,
@@ -176,14 +178,16 @@ pub struct Ipn {
 }
 
 impl Ipn {
-    /// The key to drop redeliveries: `transaction.reference`.
+    /// The key to drop redeliveries: `transaction.reference`, trimmed.
     pub fn dedupe_key(&self) -> &str {
         &self.transaction.reference
     }
 
-    /// The merchant's order reference: `customer.reference`.
-    pub fn order_reference(&self) -> &str {
-        &self.customer.reference
+    /// The merchant's order reference (`customer.reference`, trimmed), or
+    /// `None` for a payment that did not come from a push (paid to the till
+    /// directly, say): keep such an IPN for review; it belongs to no order.
+    pub fn order_reference(&self) -> Option<&str> {
+        self.customer.reference.as_deref()
     }
 
     /// Writes the IPN in the provider's wire format (what the sandbox sends).
@@ -205,15 +209,21 @@ impl Ipn {
         top.object("customer", |c| {
             opt(c, "name", self.customer.name.as_deref());
             opt(c, "mobileNumber", self.customer.mobile_number.as_deref());
-            c.string("reference", &self.customer.reference);
+            opt(c, "reference", self.customer.reference.as_deref());
         });
         let t = &self.transaction;
         top.object("transaction", |w| {
-            w.string("date", &t.date.to_ipn_text());
+            if let Some(date) = t.date {
+                w.string("date", &date.to_ipn_text());
+            }
             w.string("reference", &t.reference);
-            w.string("paymentMode", t.payment_mode.as_str());
+            opt(
+                w,
+                "paymentMode",
+                t.payment_mode.as_ref().map(PaymentMode::as_str),
+            );
             w.raw("amount", &t.amount.to_string());
-            w.string("currency", &t.currency);
+            opt(w, "currency", t.currency.as_deref());
             opt_amount(w, "serviceCharge", t.service_charge);
             opt(w, "billNumber", t.bill_number.as_deref());
             opt(w, "servedBy", t.served_by.as_deref());
@@ -235,105 +245,106 @@ impl Ipn {
     }
 }
 
+// Deciding: transaction.status, transaction.reference (the receipt and the
+// dedupe key), transaction.amount, transaction.currency (when given) and
+// customer.reference (when given). Everything else is a side field.
 static IPN: Shape = Shape::new(
     "IpnJson",
     &[
-        Field::optional("callbackType", Kind::OptText),
-        Field::required("customer", Kind::Record(&CUSTOMER)),
+        Field::optional("callbackType", Kind::OptRaw),
+        Field::optional("customer", Kind::OptRecord(&CUSTOMER)),
         Field::required("transaction", Kind::Record(&TRANSACTION)),
-        Field::optional("bank", Kind::OptRecord(&BANK)),
+        Field::optional("bank", Kind::OptRaw),
     ],
 );
 
 static CUSTOMER: Shape = Shape::new(
     "CustomerJson",
     &[
-        Field::optional("name", Kind::OptText),
-        Field::optional("mobileNumber", Kind::OptText),
-        Field::required("reference", Kind::Text),
+        Field::optional("name", Kind::OptRaw),
+        Field::optional("mobileNumber", Kind::OptRaw),
+        Field::optional("reference", Kind::OptRead(lenient::opt_reference)),
     ],
 );
 
 static TRANSACTION: Shape = Shape::new(
     "TransactionJson",
     &[
-        Field::required("date", Kind::Text),
-        Field::required("reference", Kind::Text),
-        Field::required("paymentMode", Kind::Text),
+        Field::optional("date", Kind::OptRaw),
+        Field::required("reference", Kind::Read(lenient::reference)),
+        Field::optional("paymentMode", Kind::OptRaw),
         Field::required("amount", Kind::Read(json::amount)),
-        Field::required("currency", Kind::Text),
-        Field::optional("serviceCharge", Kind::OptRead(json::amount)),
-        Field::optional("billNumber", Kind::OptText),
-        Field::optional("servedBy", Kind::OptText),
-        Field::optional("additionalInfo", Kind::OptText),
-        Field::optional("orderAmount", Kind::OptRead(json::amount)),
-        Field::optional("orderCurrency", Kind::OptText),
-        Field::required("status", Kind::Text),
-        Field::optional("remarks", Kind::OptText),
+        Field::optional("currency", Kind::OptRead(lenient::opt_word)),
+        Field::optional("serviceCharge", Kind::OptRaw),
+        Field::optional("billNumber", Kind::OptRaw),
+        Field::optional("servedBy", Kind::OptRaw),
+        Field::optional("additionalInfo", Kind::OptRaw),
+        Field::optional("orderAmount", Kind::OptRaw),
+        Field::optional("orderCurrency", Kind::OptRaw),
+        Field::required("status", Kind::Read(lenient::word)),
+        Field::optional("remarks", Kind::OptRaw),
     ],
 );
 
 static BANK: Shape = Shape::new(
     "BankJson",
     &[
-        Field::optional("reference", Kind::OptText),
-        Field::optional("transactionType", Kind::OptText),
-        Field::optional("account", Kind::OptText),
+        Field::optional("reference", Kind::OptRaw),
+        Field::optional("transactionType", Kind::OptRaw),
+        Field::optional("account", Kind::OptRaw),
     ],
 );
 
 /// Parses an IPN body. Authenticate it first with [`IpnAuth::verify`].
+///
+/// Strict on what decides (`transaction.status`, `transaction.reference`,
+/// `transaction.amount`, and `transaction.currency` and `customer.reference`
+/// when given); every side field that is missing, empty, of another type or
+/// in another form (a date that is not one, `mobileNumber` or `billNumber` as
+/// numbers, optional amounts as `""`, a `bank` that is not an object) is read
+/// as absent or kept as its text, and never fails the IPN. An IPN without
+/// `customer.reference` parses, with [`Ipn::order_reference`] `None`.
 pub fn parse_ipn(body: &[u8], limits: &Limits) -> Result<Ipn, ParseError> {
     let mut j = json::parse(body, limits, &IPN)?;
     let mut t = j.record("transaction").unwrap_or_default();
-    let date_text = t.text("date").unwrap_or_default();
+    let mut c = j.record("customer").unwrap_or_default();
+    let bank = j
+        .raw("bank")
+        .and_then(|raw| json::read(raw.get().as_bytes(), &BANK).ok())
+        .map(|mut b| IpnBank {
+            reference: lenient::text(b.raw("reference")),
+            transaction_type: lenient::text(b.raw("transactionType")),
+            account: lenient::text(b.raw("account")),
+        });
     // East Africa Time without a zone (the IPN's own form, fractional
     // seconds allowed), or the instant a zone says; always shown in East
     // Africa Time, so `to_json` round-trips it (found by fuzzing:
     // `…16:22:50z` kept offset 0, and `…10:00:00.7` was read as UTC).
-    let date = DateTime::parse_ipn(&date_text).ok_or_else(|| {
-        ParseError::new(
-            ParseErrorKind::InvalidField,
-            Some("transaction.date".into()),
-            "must be a date like 2024-08-09 16:22:50",
-        )
-    })?;
-    let reference = t.text("reference").unwrap_or_default();
-    if reference.is_empty() {
-        return Err(ParseError::new(
-            ParseErrorKind::InvalidField,
-            Some("transaction.reference".into()),
-            "must not be empty (it is the dedupe key)",
-        ));
-    }
-    let mut c = j.record("customer").unwrap_or_default();
+    let date = lenient::text(t.raw("date")).and_then(|d| DateTime::parse_ipn(d.trim()));
     Ok(Ipn {
-        callback_type: j.text("callbackType").unwrap_or_else(|| "IPN".to_owned()),
+        callback_type: lenient::text(j.raw("callbackType")).unwrap_or_else(|| "IPN".to_owned()),
         customer: IpnCustomer {
-            name: c.text("name"),
-            mobile_number: c.text("mobileNumber"),
-            reference: c.text("reference").unwrap_or_default(),
+            name: lenient::text(c.raw("name")),
+            mobile_number: lenient::text(c.raw("mobileNumber")).map(|m| m.trim().to_owned()),
+            reference: c.text("reference"),
         },
         transaction: IpnTransaction {
             date,
-            reference,
-            payment_mode: PaymentMode::from_text(t.text("paymentMode").unwrap_or_default()),
+            reference: t.text("reference").unwrap_or_default(),
+            payment_mode: lenient::text(t.raw("paymentMode"))
+                .map(|m| PaymentMode::from_text(m.trim().to_owned())),
             amount: t.amount("amount").unwrap_or(Amount::ZERO),
-            currency: t.text("currency").unwrap_or_default(),
-            service_charge: t.amount("serviceCharge"),
-            bill_number: t.text("billNumber"),
-            served_by: t.text("servedBy"),
-            additional_info: t.text("additionalInfo"),
-            order_amount: t.amount("orderAmount"),
-            order_currency: t.text("orderCurrency"),
+            currency: t.text("currency"),
+            service_charge: lenient::amount(t.raw("serviceCharge")),
+            bill_number: lenient::text(t.raw("billNumber")).map(|b| b.trim().to_owned()),
+            served_by: lenient::text(t.raw("servedBy")),
+            additional_info: lenient::text(t.raw("additionalInfo")),
+            order_amount: lenient::amount(t.raw("orderAmount")),
+            order_currency: lenient::text(t.raw("orderCurrency")),
             status: IpnStatus::from_text(t.text("status").unwrap_or_default()),
-            remarks: t.text("remarks"),
+            remarks: lenient::text(t.raw("remarks")),
         },
-        bank: j.record("bank").map(|mut b| IpnBank {
-            reference: b.text("reference"),
-            transaction_type: b.text("transactionType"),
-            account: b.text("account"),
-        }),
+        bank,
     })
 }
 
@@ -438,12 +449,12 @@ mod tests {
         // Fractional seconds without a zone are East Africa Time too, and kept.
         let ipn = parse_ipn(body("2029-03-30 10:00:00.7").as_bytes(), &limits).unwrap();
         assert_eq!(
-            ipn.transaction.date.to_rfc3339(),
-            "2029-03-30T10:00:00.700+03:00"
+            ipn.transaction.date.map(DateTime::to_rfc3339).as_deref(),
+            Some("2029-03-30T10:00:00.700+03:00")
         );
         assert_eq!(
-            ipn.transaction.date.to_ipn_text(),
-            "2029-03-30 10:00:00.700"
+            ipn.transaction.date.map(DateTime::to_ipn_text).as_deref(),
+            Some("2029-03-30 10:00:00.700")
         );
         assert_eq!(parse_ipn(&ipn.to_json(), &limits).unwrap(), ipn);
     }

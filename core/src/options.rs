@@ -58,8 +58,9 @@ impl AmountStyle {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum PhoneFormat {
-    /// As the caller gave it, once validated (the default; the page's example
-    /// sends `0722000000`).
+    /// In the form the caller gave it (local or international), as digits
+    /// only: `0722 000 000` is sent as `0722000000`, `+254 722 000000` as
+    /// `254722000000` (the default; the page's example sends `0722000000`).
     #[default]
     AsGiven,
     /// Local form with the trunk zero: `0722000000`.

@@ -11,8 +11,8 @@ use serde::Serialize;
 use crate::amount::Amount;
 use crate::error::{ParseError, ParseErrorKind, SignatureError};
 use crate::http::{Environment, HttpRequest, Method};
-use crate::json::{self, Field, Kind, Limits, Shape, Value};
-use crate::response::{Envelope, Rejection, prefix_field};
+use crate::json::{self, Field, Kind, Limits, Shape, lenient};
+use crate::response::{Endpoint, Rejection, read_answer};
 use crate::signing::{Signature, Signer};
 use crate::time::DateTime;
 use crate::token::AccessToken;
@@ -213,60 +213,60 @@ pub enum StatusResponse {
     Rejected(Rejection),
 }
 
+// Deciding: the order's reference, amount, amount paid and status; each
+// invoice's status, amount, order reference and receipt (externalReference).
+// Side fields (charges, amounts debited, the dates) never fail the answer.
+
 /// `data` of a found order.
 static DATA: Shape = Shape::new(
     "DataJson",
     &[
         Field::required("order", Kind::Record(&ORDER)),
-        Field::optional("invoices", Kind::List(&INVOICE)),
+        Field::optional("invoices", Kind::OptList(&INVOICE)),
     ],
 );
 
 static ORDER: Shape = Shape::new(
     "OrderJson",
     &[
-        Field::required("orderReference", Kind::Text),
+        Field::required("orderReference", Kind::Read(lenient::reference)),
         Field::required("orderAmount", Kind::Read(json::amount)),
-        Field::optional("amountPaid", Kind::OptRead(json::amount)),
-        Field::required("orderStatus", Kind::Text),
-        Field::optional("createdOn", Kind::OptRead(epoch_millis)),
+        Field::optional("amountPaid", Kind::OptRead(lenient::opt_amount)),
+        Field::required("orderStatus", Kind::Read(lenient::word)),
+        Field::optional("createdOn", Kind::OptRaw),
     ],
 );
 
 static INVOICE: Shape = Shape::new(
     "InvoiceJson",
     &[
-        Field::optional("amount", Kind::OptRead(json::amount)),
-        Field::optional("amountDebited", Kind::OptRead(json::amount)),
-        Field::optional("charge", Kind::OptRead(json::amount)),
-        Field::required("invoiceStatus", Kind::Text),
-        Field::optional("orderReference", Kind::OptText),
-        Field::optional("externalReference", Kind::OptText),
-        Field::optional("createdOn", Kind::OptRead(epoch_millis)),
-        Field::optional("completedOn", Kind::OptRead(epoch_millis)),
+        Field::optional("amount", Kind::OptRead(lenient::opt_amount)),
+        Field::optional("amountDebited", Kind::OptRaw),
+        Field::optional("charge", Kind::OptRaw),
+        Field::required("invoiceStatus", Kind::Read(lenient::word)),
+        Field::optional("orderReference", Kind::OptRead(lenient::opt_reference)),
+        Field::optional("externalReference", Kind::OptRead(lenient::opt_reference)),
+        Field::optional("createdOn", Kind::OptRaw),
+        Field::optional("completedOn", Kind::OptRaw),
     ],
 );
 
-/// Epoch milliseconds as a number (or digit string).
-fn epoch_millis(text: &str) -> Result<Value, String> {
-    let digits = json::raw_digits(text).ok_or("expected epoch milliseconds")?;
-    // Years 1970 to 9999: what every platform's date type can hold.
-    const MAX_MS: i64 = 253_402_300_799_999;
-    let ms: i64 = digits
-        .parse()
-        .ok()
-        .filter(|ms| *ms <= MAX_MS)
-        .ok_or("epoch milliseconds out of range (years 1970 to 9999)")?;
-    Ok(Value::Time(DateTime::from_unix_millis(ms)))
-}
-
 /// Parses the answer to the order status query.
+///
+/// Every answer classifies: `111102` is [`StatusResponse::NotFound`], any
+/// other refusal, a non-2xx status or a body that is not the provider's JSON
+/// is [`StatusResponse::Rejected`]. A found order is strict on what decides
+/// and lenient on side fields (`"invoices": null` is no invoices; a date
+/// that is not epoch milliseconds is absent).
 pub fn parse_status_response(
     status: u16,
     body: &[u8],
     limits: &Limits,
 ) -> Result<StatusResponse, ParseError> {
-    let envelope = Envelope::parse(body, limits)?;
+    let envelope = match read_answer(Endpoint::Status, status, body, limits) {
+        Ok(envelope) => envelope,
+        Err(rejection) => return Ok(StatusResponse::Rejected(rejection)),
+    };
     if envelope.code.as_deref() == Some("111102") {
         return Ok(StatusResponse::NotFound {
             message: envelope.message,
@@ -274,7 +274,9 @@ pub fn parse_status_response(
     }
     let ok_code = matches!(envelope.code.as_deref(), Some("0") | None);
     if !(200..300).contains(&status) || envelope.status() == Some(false) || !ok_code {
-        return Ok(StatusResponse::Rejected(envelope.rejection(status)));
+        return Ok(StatusResponse::Rejected(
+            envelope.rejection(Endpoint::Status, status),
+        ));
     }
     let raw = envelope.data.as_ref().ok_or_else(|| {
         ParseError::new(
@@ -292,23 +294,37 @@ pub fn parse_status_response(
             order_amount: o.amount("orderAmount").unwrap_or(Amount::ZERO),
             amount_paid: o.amount("amountPaid").unwrap_or(Amount::ZERO),
             status: OrderState::from_text(o.text("orderStatus").unwrap_or_default()),
-            created_on: o.time("createdOn"),
+            created_on: lenient::epoch_millis(o.raw("createdOn")),
         },
         invoices: data
             .list("invoices")
             .into_iter()
             .map(|mut i| Invoice {
                 amount: i.amount("amount"),
-                amount_debited: i.amount("amountDebited"),
-                charge: i.amount("charge"),
+                amount_debited: lenient::amount(i.raw("amountDebited")),
+                charge: lenient::amount(i.raw("charge")),
                 status: InvoiceState::from_text(i.text("invoiceStatus").unwrap_or_default()),
                 order_reference: i.text("orderReference"),
-                mpesa_receipt: i.text("externalReference").filter(|r| !r.is_empty()),
-                created_on: i.time("createdOn"),
-                completed_on: i.time("completedOn"),
+                mpesa_receipt: i.text("externalReference"),
+                created_on: lenient::epoch_millis(i.raw("createdOn")),
+                completed_on: lenient::epoch_millis(i.raw("completedOn")),
             })
             .collect(),
     }))
+}
+
+/// Re-roots a nested parse error's field under `prefix`.
+fn prefix_field(e: ParseError, prefix: &str) -> ParseError {
+    let field = match e.field() {
+        Some(f) => format!("{prefix}.{f}"),
+        None => prefix.to_owned(),
+    };
+    let kind = if e.kind() == ParseErrorKind::NotJson {
+        ParseErrorKind::InvalidField
+    } else {
+        e.kind()
+    };
+    ParseError::new(kind, Some(field), e.detail())
 }
 
 #[cfg(test)]

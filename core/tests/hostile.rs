@@ -1,7 +1,8 @@
 //! Runs the shared table of hostile inputs (`tests/hostile/hostile.json`, also
 //! run by the npm, Python and Kotlin bindings) through the Rust core: every
-//! case must fail with a typed error of exactly the expected code and field,
-//! and nothing may panic. See `tests/hostile/README.md` for the format.
+//! hostile case must fail with a typed error of exactly the expected code and
+//! field, every odd-but-valid case (`accepts`) must parse or classify as
+//! stated, and nothing may panic. See `tests/hostile/README.md` for the format.
 
 // Signs or loads keys: needs a signing backend (see tests/no_backend.rs for the build without one).
 #![cfg(any(feature = "rsa", feature = "ring", feature = "aws-lc-rs"))]
@@ -14,9 +15,9 @@ use std::path::Path;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use jenga_stk::{
-    AccessToken, CallbackUrls, DateTime, Error, IpnAuth, Limits, RequestOptions, Signer, StkPush,
-    TokenResponse, classify_init_response, parse_callback, parse_ipn, parse_status_response,
-    parse_token_response,
+    AccessToken, CallbackUrls, DateTime, Error, InitResponse, IpnAuth, Limits, Rejection,
+    RequestOptions, Signer, StatusResponse, StkPush, TokenResponse, classify_init_response,
+    parse_callback, parse_ipn, parse_status_response, parse_token_response,
 };
 use serde_json::{Map, Value};
 
@@ -88,12 +89,23 @@ fn expand(spec: &Value, templates: &Map<String, Value>) -> Vec<u8> {
     panic!("bad spec {spec}");
 }
 
-/// What a case's API call gave: an error, a success, or "not expressible"
-/// (text APIs cannot take bytes that are not UTF-8 in Rust).
+/// What a case's API call gave: an error, a success (shown, and as the
+/// `accepts` view: `type`, and `kind`/`action` for a rejection), or "not
+/// expressible" (text APIs cannot take bytes that are not UTF-8 in Rust).
 enum Outcome {
     Failed(Error),
-    Accepted(String),
+    Accepted(String, Value),
     Inexpressible,
+}
+
+/// The `accepts` view of a classification.
+fn view(kind: &str, rejection: Option<&Rejection>) -> Value {
+    match rejection {
+        Some(r) => serde_json::json!({
+            "type": "rejected", "kind": r.kind.code(), "action": r.action.code()
+        }),
+        None => serde_json::json!({ "type": kind }),
+    }
 }
 
 fn text(bytes: Vec<u8>) -> Option<String> {
@@ -105,29 +117,42 @@ fn run(api: &str, input: &Value, table: &Table) -> Outcome {
     let spec = |key: &str| expand(&input[key], &table.templates);
     let limits = Limits::default();
     let status = || u16::try_from(input["status"].as_u64().unwrap()).unwrap();
-    let result: Result<String, Error> = match api {
+    let none = || Value::Object(Map::new());
+    let result: Result<(String, Value), Error> = match api {
         "stk_push" => StkPush::from_json(&spec("request"), &RequestOptions::default())
-            .map(|p| format!("{p:?}"))
+            .map(|p| (format!("{p:?}"), none()))
             .map_err(Error::from),
         "token_response" => {
             let now = DateTime::parse_rfc3339(&ctx("now")).unwrap();
             match parse_token_response(status(), &spec("body"), now, &limits) {
-                Ok(TokenResponse::Token(t)) => Ok(format!("{t:?}")),
-                Ok(TokenResponse::Rejected(r)) => Ok(format!("{r:?}")),
+                Ok(TokenResponse::Token(t)) => Ok((format!("{t:?}"), view("token", None))),
+                Ok(TokenResponse::Rejected(r)) => Ok((format!("{r:?}"), view("", Some(&r)))),
                 Err(e) => Err(e.into()),
             }
         }
-        "init_response" => classify_init_response(status(), &spec("body"), &limits)
-            .map(|r| format!("{r:?}"))
-            .map_err(Error::from),
+        "init_response" => {
+            let r = classify_init_response(status(), &spec("body"), &limits);
+            let v = match &r {
+                InitResponse::Accepted(_) => view("accepted", None),
+                InitResponse::Rejected(rejection) => view("", Some(rejection)),
+            };
+            Ok((format!("{r:?}"), v))
+        }
         "status_response" => parse_status_response(status(), &spec("body"), &limits)
-            .map(|r| format!("{r:?}"))
+            .map(|r| {
+                let v = match &r {
+                    StatusResponse::Found(_) => view("found", None),
+                    StatusResponse::NotFound { .. } => view("not_found", None),
+                    StatusResponse::Rejected(rejection) => view("", Some(rejection)),
+                };
+                (format!("{r:?}"), v)
+            })
             .map_err(Error::from),
         "callback" => parse_callback(&spec("body"), &limits)
-            .map(|r| format!("{r:?}"))
+            .map(|r| (format!("{r:?}"), none()))
             .map_err(Error::from),
         "ipn" => parse_ipn(&spec("body"), &limits)
-            .map(|r| format!("{r:?}"))
+            .map(|r| (format!("{r:?}"), none()))
             .map_err(Error::from),
         "ipn_auth" => {
             let or_ctx = |key: &str, ctx_key: &str| match input.get(key) {
@@ -150,7 +175,7 @@ fn run(api: &str, input: &Value, table: &Table) -> Outcome {
             IpnAuth::new(&user, &pass)
                 .map_err(Error::from)
                 .and_then(|auth| auth.verify(header.as_deref()).map_err(Error::from))
-                .map(|()| "authenticated".to_owned())
+                .map(|()| ("authenticated".to_owned(), none()))
         }
         "callback_url" => {
             let secret = match input.get("secret") {
@@ -163,11 +188,11 @@ fn run(api: &str, input: &Value, table: &Table) -> Outcome {
             CallbackUrls::new(&secret)
                 .map_err(Error::from)
                 .and_then(|urls| urls.verify_url(&url).map_err(Error::from))
-                .map(|r| format!("{r:?}"))
+                .map(|r| (format!("{r:?}"), none()))
         }
         "private_key" => match text(spec("pem")) {
             Some(pem) => Signer::from_pem(&pem)
-                .map(|s| format!("{s:?}"))
+                .map(|s| (format!("{s:?}"), none()))
                 .map_err(Error::from),
             None => return Outcome::Inexpressible,
         },
@@ -177,21 +202,21 @@ fn run(api: &str, input: &Value, table: &Table) -> Outcome {
             match text(spec("signature")) {
                 Some(sig) => push
                     .with_signature_base64(&sig)
-                    .map(|s| format!("{s:?}"))
+                    .map(|s| (format!("{s:?}"), none()))
                     .map_err(Error::from),
                 None => return Outcome::Inexpressible,
             }
         }
         "access_token" => match text(spec("token")) {
             Some(token) => AccessToken::new(token)
-                .map(|t| format!("{t:?}"))
+                .map(|t| (format!("{t:?}"), none()))
                 .map_err(Error::from),
             None => return Outcome::Inexpressible,
         },
         other => panic!("unknown api {other}"),
     };
     match result {
-        Ok(shown) => Outcome::Accepted(shown.chars().take(200).collect()),
+        Ok((shown, v)) => Outcome::Accepted(shown.chars().take(200).collect(), v),
         Err(e) => Outcome::Failed(e),
     }
 }
@@ -214,6 +239,18 @@ fn compare(e: &Error, want: &Value) -> Result<(), String> {
     if ok { Ok(()) } else { Err(got) }
 }
 
+/// Every key of the case's `accepts` has the same value in what the call gave.
+fn compare_accepted(got: &Value, want: &Value) -> Result<(), String> {
+    let want = want.as_object().unwrap();
+    match want.iter().find(|(k, v)| got.get(k.as_str()) != Some(v)) {
+        None => Ok(()),
+        Some(_) => Err(format!(
+            "expected {}, got {got}",
+            Value::Object(want.clone())
+        )),
+    }
+}
+
 #[test]
 fn every_hostile_input_is_a_typed_error() {
     let table = load();
@@ -223,27 +260,49 @@ fn every_hostile_input_is_a_typed_error() {
         table.cases.len()
     );
     let mut ids = BTreeSet::new();
-    let (mut ran, mut skipped, mut failures) = (0, Vec::new(), Vec::new());
+    let (mut ran, mut odd_but_valid, mut skipped, mut failures) = (0, 0, Vec::new(), Vec::new());
     for case in &table.cases {
         let id = case["id"].as_str().unwrap();
         assert!(ids.insert(id.to_owned()), "duplicate id {id}");
         let api = case["api"].as_str().unwrap();
+        let accepts = case.get("accepts");
         let want = &case["error"];
-        assert!(want["code"].is_string(), "{id}: error.code");
         assert_eq!(
-            want["code"] == "validation_failed",
-            want.get("problem").is_some(),
-            "{id}: `problem` goes with validation_failed, and only with it"
+            accepts.is_some(),
+            want.is_null(),
+            "{id}: a case has `error` or `accepts`, never both"
         );
+        if accepts.is_none() {
+            assert!(want["code"].is_string(), "{id}: error.code");
+            assert_eq!(
+                want["code"] == "validation_failed",
+                want.get("problem").is_some(),
+                "{id}: `problem` goes with validation_failed, and only with it"
+            );
+        }
         let outcome = catch_unwind(AssertUnwindSafe(|| run(api, &case["input"], &table)));
-        match outcome {
-            Err(_) => failures.push(format!("{id}: PANICKED")),
-            Ok(Outcome::Inexpressible) => skipped.push(id.to_owned()),
-            Ok(Outcome::Accepted(shown)) => {
+        match (outcome, accepts) {
+            (Err(_), _) => failures.push(format!("{id}: PANICKED")),
+            (Ok(Outcome::Inexpressible), _) => skipped.push(id.to_owned()),
+            (Ok(Outcome::Accepted(shown, _)), None) => {
                 ran += 1;
                 failures.push(format!("{id}: ACCEPTED, expected an error: {shown}"));
             }
-            Ok(Outcome::Failed(e)) => {
+            (Ok(Outcome::Accepted(_, got)), Some(accepts)) => {
+                ran += 1;
+                odd_but_valid += 1;
+                if let Err(why) = compare_accepted(&got, accepts) {
+                    failures.push(format!("{id}: {why}"));
+                }
+            }
+            (Ok(Outcome::Failed(e)), Some(accepts)) => {
+                ran += 1;
+                failures.push(format!(
+                    "{id}: FAILED ({} {e}), expected to parse as {accepts}",
+                    e.code()
+                ));
+            }
+            (Ok(Outcome::Failed(e)), None) => {
                 ran += 1;
                 if let Err(got) = compare(&e, want) {
                     failures.push(format!("{id}: expected {want}, got {got}"));
@@ -252,7 +311,7 @@ fn every_hostile_input_is_a_typed_error() {
         }
     }
     println!(
-        "hostile: {ran} of {} cases ran in Rust; not expressible (bytes that are not UTF-8 for a text API): {skipped:?}",
+        "hostile: {ran} of {} cases ran in Rust ({odd_but_valid} odd but valid); not expressible (bytes that are not UTF-8 for a text API): {skipped:?}",
         table.cases.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -274,7 +333,7 @@ fn templates_are_valid() {
         let mut input = serde_json::json!({ "status": 200 });
         input[key] = serde_json::json!({ "template": name, "replace": [] });
         match run(api, &input, &table) {
-            Outcome::Accepted(_) => {}
+            Outcome::Accepted(..) => {}
             Outcome::Failed(e) => panic!("template {name} fails: {e}"),
             Outcome::Inexpressible => panic!("template {name} is not UTF-8"),
         }

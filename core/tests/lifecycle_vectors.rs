@@ -11,9 +11,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use jenga_stk::{
-    AccessToken, AuthError, CallbackUrls, DateTime, Environment, Error, Evidence, Expected,
-    IpnAuth, KeyError, Limits, ParseErrorKind, ProblemCode, Signer, StatusResponse,
-    StatusSignature, TokenAction, TokenResponse, TokenState, Verifier, classify_init_response,
+    AccessToken, AuthError, CallbackUrls, DateTime, Endpoint, Environment, Error, Evidence,
+    Expected, InitResponse, IpnAuth, KeyError, Limits, ParseErrorKind, ProblemCode, Rejection,
+    Signer, StatusResponse, StatusSignature, TokenAction, TokenResponse, TokenState,
+    TransportFailure, Verifier, advise_transport_failure, classify_init_response,
     order_status_request, parse_callback, parse_ipn, parse_status_response, parse_token_response,
     reconcile,
 };
@@ -99,7 +100,52 @@ fn init_responses() {
             status,
             &bytes(i, "body"),
             &Limits::default(),
-        )?))
+        )))
+    });
+}
+
+/// The answers table's view: the type, and kind and action for a rejection.
+fn answer_view(kind: &str, rejection: Option<&Rejection>) -> Value {
+    match rejection {
+        Some(r) => json!({"type": "rejected", "kind": r.kind.code(), "action": r.action.code()}),
+        None => json!({ "type": kind }),
+    }
+}
+
+#[test]
+fn answers() {
+    check("answers.json", "answer", |i| {
+        let status = i["status"].as_u64().unwrap() as u16;
+        let body = bytes(i, "body");
+        let limits = Limits::default();
+        let endpoint = Endpoint::from_code(s(i, "endpoint")).unwrap();
+        Ok(match endpoint {
+            Endpoint::Token => {
+                let now = DateTime::from_unix_millis(1_626_159_785_000);
+                match parse_token_response(status, &body, now, &limits)? {
+                    TokenResponse::Token(_) => answer_view("token", None),
+                    TokenResponse::Rejected(r) => answer_view("", Some(&r)),
+                }
+            }
+            Endpoint::Init => match classify_init_response(status, &body, &limits) {
+                InitResponse::Accepted(_) => answer_view("accepted", None),
+                InitResponse::Rejected(r) => answer_view("", Some(&r)),
+            },
+            Endpoint::Status => match parse_status_response(status, &body, &limits)? {
+                StatusResponse::Found(_) => answer_view("found", None),
+                StatusResponse::NotFound { .. } => answer_view("not_found", None),
+                StatusResponse::Rejected(r) => answer_view("", Some(&r)),
+            },
+        })
+    });
+}
+
+#[test]
+fn transport_failures() {
+    check("transport.json", "transport_failure", |i| {
+        let endpoint = Endpoint::from_code(s(i, "endpoint")).unwrap();
+        let failure = TransportFailure::from_code(s(i, "failure")).unwrap();
+        Ok(json!({ "action": advise_transport_failure(endpoint, failure).code() }))
     });
 }
 
@@ -111,6 +157,7 @@ fn token_view(r: &TokenResponse) -> Value {
             "tokenType": t.token_type(),
             "issuedAt": t.issued_at(),
             "providerExpiresAt": t.provider_expires_at(),
+            "lifetime": t.lifetime().code(),
             "expiresAt": t.expires_at(),
         }),
         TokenResponse::Rejected(r) => json!(dbg_value(to_value(r), "rejected")),

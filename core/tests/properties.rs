@@ -246,18 +246,34 @@ fn text() -> impl Strategy<Value = String> {
     "(?s).{0,20}"
 }
 
+/// A side field as the parsers give it back: absent, or text that is not blank.
+fn side() -> impl Strategy<Value = Option<String>> {
+    proptest::option::of(text().prop_filter("not blank", |t| !t.trim().is_empty()))
+}
+
+/// A reference as the parsers give it back: trimmed and not empty.
+fn trimmed() -> impl Strategy<Value = String> {
+    "(?s)[^\\s](.{0,18}[^\\s])?"
+}
+
 fn callback() -> impl Strategy<Value = StkCallback> {
-    let paid = (
-        text(),
-        amount(),
+    let phone = prop_oneof![
         "[1-9][0-9]{11}",
-        date(),
+        "2547[*]{5}[0-9]{3}",
+        "[+]254[0-9]{9}",
+        "07[0-9]{2} [0-9]{3} [0-9]{3}"
+    ];
+    let paid = (
+        trimmed(),
+        amount(),
+        proptest::option::of(phone),
+        proptest::option::of(date()),
         proptest::option::of(amount()),
     )
         .prop_map(
             |(mpesa_receipt, amount, phone_number, transaction_date, balance)| {
                 CallbackOutcome::Paid(CallbackPayment {
-                    mpesa_receipt: format!("R{mpesa_receipt}"),
+                    mpesa_receipt,
                     amount,
                     phone_number,
                     transaction_date,
@@ -267,10 +283,10 @@ fn callback() -> impl Strategy<Value = StkCallback> {
         );
     let failed = prop_oneof![Just(1i64), Just(1032), Just(1037), Just(2001), Just(4242)];
     (
-        text(),
-        text(),
-        text(),
-        text(),
+        trimmed(),
+        side(),
+        side(),
+        side(),
         prop_oneof![
             paid.prop_map(|o| (0, o)),
             failed.prop_map(|c| (
@@ -313,31 +329,32 @@ fn ipn() -> impl Strategy<Value = Ipn> {
     ];
     (
         (
-            proptest::option::of(text()),
-            proptest::option::of(text()),
-            text(),
+            side(),
+            proptest::option::of(trimmed()),
+            proptest::option::of(trimmed()),
         ),
         (
-            date(),
+            proptest::option::of(date()),
             "[A-Z0-9]{1,12}",
-            mode,
+            proptest::option::of(mode),
             amount(),
-            text(),
+            proptest::option::of(trimmed()),
             proptest::option::of(amount()),
         ),
         (
-            proptest::option::of(text()),
+            proptest::option::of(trimmed()),
+            side(),
             proptest::option::of(amount()),
             status,
-            proptest::option::of(text()),
+            side(),
         ),
-        proptest::option::of((proptest::option::of(text()), proptest::option::of(text()))),
+        proptest::option::of((side(), side())),
     )
         .prop_map(
             |(
                 (name, mobile, reference),
                 (date, tref, payment_mode, amount, currency, charge),
-                (bill, order_amount, status, remarks),
+                (bill, served_by, order_amount, status, remarks),
                 bank,
             )| Ipn {
                 callback_type: "IPN".to_owned(),
@@ -353,8 +370,8 @@ fn ipn() -> impl Strategy<Value = Ipn> {
                     amount,
                     currency,
                     service_charge: charge,
-                    bill_number: bill.clone(),
-                    served_by: bill,
+                    bill_number: bill,
+                    served_by,
                     additional_info: None,
                     order_amount,
                     order_currency: None,

@@ -276,19 +276,38 @@ fn errors_about_secret_values_never_quote_them() {
         format!("[{body}]"),
         format!("{body}{}", " ".repeat(70_000)),
         body.replace(REFRESH, &format!("{REFRESH}\u{1}")),
+        format!("<html><body>token {TOKEN} is not valid here</body></html>"),
     ];
+    // Whatever each one gives (an error, a rejection with its excerpt for
+    // logs, a token with an assumed lifetime), what can be shown hides them.
+    let (mut errors, mut rejections) = (0, 0);
     for bad in &bad_bodies {
-        match parse_token_response(200, bad.as_bytes(), now(), &Limits::default()) {
-            Err(e) => shown.extend(error_texts(&Error::from(e))),
-            Ok(ok) => panic!("accepted {bad}: {ok:?}"),
+        for status in [200, 502] {
+            match parse_token_response(status, bad.as_bytes(), now(), &Limits::default()) {
+                Err(e) => {
+                    errors += 1;
+                    shown.extend(error_texts(&Error::from(e)));
+                }
+                Ok(TokenResponse::Rejected(r)) => {
+                    rejections += 1;
+                    shown.push(format!("{r:?}"));
+                    shown.push(r.to_string());
+                    shown.extend(error_texts(&Error::Rejected(r)));
+                }
+                Ok(TokenResponse::Token(t)) => shown.push(format!("{t:?}")),
+            }
         }
     }
+    assert!(
+        errors > 0 && rejections > 0,
+        "{errors} errors, {rejections} rejections"
+    );
     // The same through the token state holder, which also holds the credentials.
     let state_error = TokenState::new(
         Environment::Uat,
         Credentials::new(API_KEY, "m", CONSUMER_SECRET).unwrap(),
     )
-    .on_response(200, bad_bodies[0].as_bytes(), now(), &Limits::default())
+    .on_response(200, bad_bodies[2].as_bytes(), now(), &Limits::default())
     .unwrap_err();
     shown.extend(error_texts(&state_error));
     assert_hidden("errors", &shown, &ALL);

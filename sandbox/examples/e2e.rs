@@ -194,7 +194,7 @@ async fn run() -> Result<PaymentState, Failure> {
     let request = signed.http_request(&environment, &token);
     println!("{}", indent(&request.to_redacted_string()));
     let (status, reply) = send(&http, &request).await?;
-    match classify_init_response(status, &reply, &limits)? {
+    match classify_init_response(status, &reply, &limits) {
         InitResponse::Accepted(ok) => println!(
             "   HTTP {status}: accepted (code {}), invoice {}",
             ok.code,
@@ -217,7 +217,10 @@ async fn run() -> Result<PaymentState, Failure> {
                     let outcome = match &cb.outcome {
                         CallbackOutcome::Paid(p) => format!(
                             "paid {} (receipt {}, {})",
-                            p.amount, p.mpesa_receipt, p.transaction_date
+                            p.amount,
+                            p.mpesa_receipt,
+                            p.transaction_date
+                                .map_or_else(|| "no date".to_owned(), |d| d.to_string())
                         ),
                         CallbackOutcome::Failed(f) => {
                             format!("failed: {} ({})", f.reason.code(), cb.result_code)
@@ -235,7 +238,10 @@ async fn run() -> Result<PaymentState, Failure> {
                         "\n4. IPN received; Basic auth verified; {} {} {} (dedupe key {})",
                         ipn.transaction.status.as_str(),
                         ipn.transaction.amount,
-                        ipn.transaction.currency,
+                        ipn.transaction
+                            .currency
+                            .as_deref()
+                            .unwrap_or("(no currency)"),
                         ipn.dedupe_key()
                     );
                     if !ipns

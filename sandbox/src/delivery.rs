@@ -65,8 +65,8 @@ pub async fn deliver(
             CallbackOutcome::Paid(CallbackPayment {
                 mpesa_receipt: receipt.clone(),
                 amount: invoice.amount,
-                phone_number: invoice.msisdn.trim_start_matches('+').to_owned(),
-                transaction_date: DateTime::from_system_time(now),
+                phone_number: Some(invoice.msisdn.trim_start_matches('+').to_owned()),
+                transaction_date: Some(DateTime::from_system_time(now)),
                 balance: None,
             }),
         ),
@@ -84,10 +84,10 @@ pub async fn deliver(
     };
     let callback = StkCallback {
         transaction_reference: invoice.payment_reference.clone(),
-        merchant_request_id: format!("sbx-{n:06}-merchant"),
-        checkout_request_id: format!("ws_CO_sbx{n:06}"),
+        merchant_request_id: Some(format!("sbx-{n:06}-merchant")),
+        checkout_request_id: Some(format!("ws_CO_sbx{n:06}")),
         result_code,
-        result_desc: result_desc.to_owned(),
+        result_desc: Some(result_desc.to_owned()),
         outcome: callback_outcome,
     };
     post(
@@ -112,14 +112,14 @@ pub async fn deliver(
         customer: IpnCustomer {
             name: Some(customer_name),
             mobile_number: Some(invoice.msisdn.clone()),
-            reference: order_reference.clone(),
+            reference: Some(order_reference.clone()),
         },
         transaction: IpnTransaction {
-            date: DateTime::from_system_time(now),
+            date: Some(DateTime::from_system_time(now)),
             reference: if paid { receipt } else { format!("SBXF{n:06}") },
-            payment_mode: PaymentMode::Mpesa,
+            payment_mode: Some(PaymentMode::Mpesa),
             amount: invoice.amount,
-            currency: invoice.currency.clone(),
+            currency: Some(invoice.currency.clone()),
             service_charge: Some(jenga_stk::Amount::ZERO),
             bill_number: Some(invoice.invoice_number.clone()),
             served_by: Some("JENGA".to_owned()),

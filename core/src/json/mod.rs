@@ -5,8 +5,10 @@
 //! * [`shape`]: documents described as data, read by a single serde visitor;
 //! * [`value`]: what it reads, taken out field by field by the parsers;
 //! * [`path`]: the JSON path of an error, from its position;
-//! * [`scalar`]: codes, exact amounts and digits from their raw JSON text.
+//! * [`scalar`]: codes, exact amounts and digits from their raw JSON text;
+//! * [`lenient`]: side fields read best effort, deciding fields read strictly.
 
+pub(crate) mod lenient;
 mod path;
 mod scalar;
 mod shape;
@@ -17,7 +19,7 @@ use serde::de::DeserializeSeed;
 use crate::error::{ParseError, ParseErrorKind};
 
 pub(crate) use path::path_at;
-pub(crate) use scalar::{amount, code, raw_amount, raw_digits, string_of};
+pub(crate) use scalar::{amount, code, raw_amount, string_of};
 pub(crate) use shape::{Field, Kind, Shape, Variants};
 pub(crate) use value::{Record, Value};
 
@@ -202,7 +204,7 @@ mod tests {
         "Outer",
         &[
             Field::required("a", Kind::Record(&INNER)),
-            Field::required("list", Kind::List(&INNER)),
+            Field::required("list", Kind::OptList(&INNER)),
         ],
     );
 

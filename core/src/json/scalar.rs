@@ -1,5 +1,5 @@
 //! Values the provider sends loosely, read from their raw JSON text: codes as
-//! strings or numbers, exact amounts (never through `f64`), digit strings.
+//! strings or numbers, exact amounts (never through `f64`).
 
 use super::value::Value;
 use crate::amount::Amount;
@@ -39,14 +39,4 @@ pub(crate) fn raw_amount(text: &str) -> Result<Amount, String> {
         text.to_owned()
     };
     Amount::parse(&decimal).map_err(|e| format!("{e}: {decimal}"))
-}
-
-/// A number or digit string kept as its exact text (phone numbers, dates).
-pub(crate) fn raw_digits(text: &str) -> Option<String> {
-    let digits = if text.starts_with('"') {
-        string_of(text.as_bytes()).ok()?
-    } else {
-        text.to_owned()
-    };
-    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
 }

@@ -98,8 +98,8 @@ pub(crate) enum Kind {
     Record(&'static Shape),
     /// `null` (absent), or an object of this shape.
     OptRecord(&'static Shape),
-    /// An array of objects of this shape.
-    List(&'static Shape),
+    /// `null` (absent, read as an empty list), or an array of objects of this shape.
+    OptList(&'static Shape),
     /// One of these unit variants (a string, or `{"name": null}`).
     Variant(&'static Variants),
     /// A non-negative integer that fits `usize`, or `null` (absent).
@@ -140,7 +140,7 @@ impl<'de> DeserializeSeed<'de> for Seed {
             },
             Kind::Record(shape) => RecordSeed(shape).deserialize(d).map(Value::Record),
             Kind::OptRecord(shape) => d.deserialize_option(OptRecordVisitor(shape)),
-            Kind::List(shape) => d.deserialize_seq(ListVisitor(shape)).map(Value::List),
+            Kind::OptList(shape) => d.deserialize_option(OptListVisitor(shape)),
             Kind::Variant(variants) => d
                 .deserialize_enum(variants.name, variants.names, VariantVisitor(variants))
                 .map(Value::Variant),
@@ -268,6 +268,24 @@ impl<'de> Visitor<'de> for ListVisitor {
             list.push(record);
         }
         Ok(list)
+    }
+}
+
+struct OptListVisitor(&'static Shape);
+
+impl<'de> Visitor<'de> for OptListVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("option")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::List(Vec::new()))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_seq(ListVisitor(self.0)).map(Value::List)
     }
 }
 

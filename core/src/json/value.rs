@@ -9,7 +9,6 @@
 use serde_json::value::RawValue;
 
 use crate::amount::Amount;
-use crate::time::DateTime;
 
 /// One field's value as read.
 #[derive(Debug)]
@@ -22,8 +21,6 @@ pub(crate) enum Value {
     Raw(Box<RawValue>),
     /// An exact amount.
     Amount(Amount),
-    /// An instant.
-    Time(DateTime),
     /// A nested object.
     Record(Record),
     /// An array of objects.
@@ -77,14 +74,6 @@ impl Record {
     pub(crate) fn amount(&mut self, name: &str) -> Option<Amount> {
         match self.take(name) {
             Value::Amount(a) => Some(a),
-            _ => None,
-        }
-    }
-
-    /// An instant field.
-    pub(crate) fn time(&mut self, name: &str) -> Option<DateTime> {
-        match self.take(name) {
-            Value::Time(t) => Some(t),
             _ => None,
         }
     }

@@ -306,7 +306,7 @@ fn phone(
             ProblemCode::InvalidPhone,
             format!(
                 "is not a mobile number of {}: use 0XXXXXXXXX, {cc}XXXXXXXXX or +{cc}XXXXXXXXX \
-                 with ASCII digits",
+                 with ASCII digits (spaces, dashes, dots and parentheses are fine)",
                 country.code(),
                 cc = country.calling_code()
             ),
@@ -314,7 +314,7 @@ fn phone(
         return None;
     };
     Some(match options.phone_format {
-        PhoneFormat::AsGiven => value.to_owned(),
+        PhoneFormat::AsGiven => number.as_given(),
         PhoneFormat::Local => number.local(),
         PhoneFormat::International => number.international(),
     })

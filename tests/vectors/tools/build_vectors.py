@@ -22,6 +22,7 @@ import tempfile
 from decimal import Decimal
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import answer_vectors  # noqa: E402
 import lifecycle_vectors  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
@@ -83,9 +84,21 @@ def amount_text(value, decimals: str) -> str:
 
 
 def phone_text(number: str, country: str, form: str) -> str:
+    """The wire form: separators people type (whitespace, - . ( )) dropped;
+    a leading + or 00 introduces the country code; digits only on the wire."""
     cc = CALLING[country]
-    nsn = number[1:] if number.startswith("0") else number.lstrip("+")[len(cc):]
-    return {"asGiven": number, "local": "0" + nsn, "international": cc + nsn}[form]
+    compact = "".join(ch for ch in number if not (ch.isspace() or ch in "-.()"))
+    if compact.startswith("+"):
+        given, nsn = "international", compact[1 + len(cc):]
+    elif compact.startswith("00"):
+        given, nsn = "international", compact[2 + len(cc):]
+    elif compact.startswith("0"):
+        given, nsn = "local", compact[1:]
+    else:
+        given, nsn = "international", compact[len(cc):]
+    assert len(nsn) == 9 and nsn.isascii() and nsn.isdigit(), number
+    local, international = "0" + nsn, cc + nsn
+    return {"asGiven": local if given == "local" else international, "local": local, "international": international}[form]
 
 
 def expected_for(request: dict, options: dict, key: str, environment: str) -> dict:
@@ -285,8 +298,24 @@ def stk_push_cases():
         ),
         ok_case(
             "phone-as-given-plus",
-            "The default keeps a valid number exactly as given, even with +.",
+            "The default keeps the form given (international) but never sends the + (nor signs it).",
             variant(payment__details__msisdn="+254110000000"),
+        ),
+        ok_case(
+            "phone-as-people-type-it",
+            "Spaces, dashes, dots and parentheses are dropped; the local form stays local.",
+            variant(customer__phoneNumber="(0722) 000-111", payment__details__msisdn="0722 000.000"),
+        ),
+        ok_case(
+            "phone-double-zero-prefix",
+            "00 introduces the country code like +; sent as 2547… by default.",
+            variant(customer__phoneNumber="00254 722 000 111", payment__details__msisdn="+254 (722) 000-000"),
+        ),
+        ok_case(
+            "phone-no-break-spaces",
+            "A no-break space pasted from a spreadsheet is a space.",
+            variant(payment__details__msisdn="0722\u00a0000\u00a0000"),
+            {"phoneFormat": "international"},
         ),
         ok_case("pkcs8-key-live", "A PKCS#8 key and the live environment.", variant(), key="test-pkcs8-2048", environment="live"),
         ok_case(
@@ -388,6 +417,10 @@ def stk_push_cases():
         E("invalid-phone-prefix", "Not a Kenyan mobile prefix.", variant(payment__details__msisdn="0622000000"), "invalid_phone", "payment.details.msisdn"),
         E("invalid-phone-country", "A Ugandan number on a Kenyan order.", variant(customer__phoneNumber="256772123456"), "invalid_phone", "customer.phoneNumber"),
         E("invalid-phone-lookalike", "Arabic-Indic digits in the number.", variant(payment__details__msisdn="07٢2000000"), "invalid_phone", "payment.details.msisdn"),
+        E("invalid-phone-letters", "Letters are not separators.", variant(payment__details__msisdn="0722-OOO-000"), "invalid_phone", "payment.details.msisdn"),
+        E("invalid-phone-length", "One digit short, however it is spaced.", variant(payment__details__msisdn="0722 000 00"), "invalid_phone", "payment.details.msisdn"),
+        E("invalid-phone-other-country-prefix", "A Tanzanian +255 number on a Kenyan order.", variant(payment__details__msisdn="+255 722 000 000"), "invalid_phone", "payment.details.msisdn"),
+        E("invalid-phone-other-separators", "Slashes and underscores are not separators.", variant(payment__details__msisdn="0722/000_000"), "invalid_phone", "payment.details.msisdn"),
         E("invalid-option", "An amount style that does not exist.", variant(), "invalid_option", "options", options={"amountDecimals": "three"}),
         E("invalid-token", "A token that would inject a header.", variant(), "invalid_token", "accessToken", accessToken="abc\r\nX-Evil: 1"),
         E("insecure-base-url", "A custom base URL over http to a public host.", variant(), "insecure_url", "environment.baseUrl", environment="http://api.example.com"),
@@ -534,7 +567,7 @@ def main():
         stk_push_cases(),
     )
     write("keys.json", "load_key", "Load a private (signer) or public (verifier) key from tests/keys/<key>.pem.", key_cases())
-    for name, operation, description, cases in lifecycle_vectors.all_files():
+    for name, operation, description, cases in lifecycle_vectors.all_files() + answer_vectors.all_files():
         write(name, operation, description, cases)
     write(
         "signatures.json",

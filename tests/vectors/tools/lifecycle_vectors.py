@@ -138,7 +138,7 @@ def err(case_id, description, input_, code, field=None):
     return {"id": case_id, "description": description, "input": input_, "error": {"code": code, "field": field}}
 
 
-def rejected(status, code, message, error_code, kind, action):
+def rejected(status, code, message, error_code, kind, action, excerpt=None):
     return {
         "type": "rejected",
         "httpStatus": status,
@@ -147,12 +147,17 @@ def rejected(status, code, message, error_code, kind, action):
         "errorCode": error_code,
         "kind": kind,
         "action": action,
+        "bodyExcerpt": excerpt,
     }
 
 
 OVERSIZED = "{\"pad\":\"" + "x" * (64 * 1024) + "\"}"
 TOO_DEEP = "[" * 40 + "]" * 40
 HTML_502 = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+# The excerpt kept for logs: tags and control characters removed, whitespace
+# collapsed, at most 120 characters (then "…"), token-like runs of 24+
+# characters redacted; none for a body shaped like JSON ({… or […).
+HTML_502_EXCERPT = "502 Bad Gateway nginx"
 
 # ------------------------------------------------------------------ init responses
 
@@ -183,8 +188,8 @@ def init_cases():
     c.append(ok("string-code-400", "The same 400 with the code as a string.", {"status": 400, "body": text(error_body("400", "Invalid request parameters", "INVALID_REQUEST"))},
                 rejected(400, "400", "Invalid request parameters", "INVALID_REQUEST", "invalid_request", "do_not_retry")))
     dup = "Duplicate order reference"
-    c.append(ok("duplicate-reference", "A reused reference (400 with a duplicate message).", {"status": 400, "body": text(error_body(400, dup, "INVALID_REQUEST"))},
-                rejected(400, "400", dup, "INVALID_REQUEST", "duplicate_reference", "do_not_retry")))
+    c.append(ok("duplicate-reference", "A reused reference (400 with a duplicate message): perhaps an earlier push of this order whose answer was lost, so ask first.", {"status": 400, "body": text(error_body(400, dup, "INVALID_REQUEST"))},
+                rejected(400, "400", dup, "INVALID_REQUEST", "duplicate_reference", "check_status_first")))
     telco = "Not Authorized to access this Telco,Kindly contact support@finserve.africa"
     c.append(ok("telco-not-authorized", "106401 comes with HTTP 401 but is not a token problem.", {"status": 401, "body": text({"status": False, "code": 106401, "message": telco})},
                 rejected(401, "106401", telco, None, "telco_not_authorized", "do_not_retry")))
@@ -194,20 +199,58 @@ def init_cases():
     c.append(ok("push-failed-string-code", "106201 with the code as a string.", {"status": 200, "body": text({"status": False, "code": "106201", "message": push})},
                 rejected(200, "106201", push, None, "push_failed", "retry_with_backoff")))
     for code, message in [(106500, "Error loading service"), (106501, "Error mapping service")]:
-        c.append(ok(f"service-error-{code}", f"{code}: retry with backoff.", {"status": 500, "body": text({"status": False, "code": code, "message": message})},
-                    rejected(500, str(code), message, None, "service_error", "retry_with_backoff")))
-    c.append(ok("unknown-code-kept", "An unknown code is kept, not rejected.", {"status": 200, "body": text({"status": False, "code": 777001, "message": "Something new"})},
-                rejected(200, "777001", "Something new", None, "unknown", "do_not_retry")))
-    c.append(ok("status-true-unknown-code", "status true but a code that is not 0 or -1 is not an acceptance.", {"status": 200, "body": text({"status": True, "code": "12", "message": "odd"})},
-                rejected(200, "12", "odd", None, "unknown", "do_not_retry")))
+        c.append(ok(f"service-error-{code}", f"{code} comes with HTTP 500: the push may have happened, so ask first.", {"status": 500, "body": text({"status": False, "code": code, "message": message})},
+                    rejected(500, str(code), message, None, "service_error", "check_status_first")))
+    c.append(ok("unknown-code-kept", "An unknown code is kept; whether a prompt went out is unknown, so ask first.", {"status": 200, "body": text({"status": False, "code": 777001, "message": "Something new"})},
+                rejected(200, "777001", "Something new", None, "unknown", "check_status_first")))
+    c.append(ok("status-true-unknown-code", "status true but a code that is not 0 or -1 is not an acceptance (nor a refusal).", {"status": 200, "body": text({"status": True, "code": "12", "message": "odd"})},
+                rejected(200, "12", "odd", None, "unknown", "check_status_first")))
+    c.append(ok("status-false-code-zero", "A contradiction (status false, code 0) is not trusted either way.", {"status": 200, "body": text(deep(PAGE_INIT_OK, status=False))},
+                rejected(200, "0", PAGE_INIT_OK["message"], None, "unknown", "check_status_first")))
     c.append(ok("gateway-503-json", "A 503 with a JSON body and no code.", {"status": 503, "body": text({"message": "Service Unavailable"})},
-                rejected(503, None, "Service Unavailable", None, "server_error", "retry_with_backoff")))
-    c.append(err("html-502", "An HTML gateway page is a typed error, not a crash.", {"status": 502, "body": HTML_502}, "not_json"))
-    c.append(err("empty-body", "An empty body.", {"status": 200, "body": ""}, "not_json"))
-    c.append(err("oversized", "A body above 64 KiB is refused before parsing.", {"status": 200, "body": OVERSIZED}, "body_too_large"))
-    c.append(err("too-deep", "Nesting deeper than the limit.", {"status": 200, "body": TOO_DEEP}, "json_too_deep"))
-    c.append(err("bad-amount", "An amount that is not a number.", {"status": 200, "body": text(deep(PAGE_INIT_OK, data__amount="two"))}, "invalid_field", "data.amount"))
-    c.append(err("not-an-object", "JSON that is not an object.", {"status": 200, "body": "[1,2]"}, "invalid_field"))
+                rejected(503, None, "Service Unavailable", None, "server_error", "check_status_first")))
+    c.append(ok("html-502", "An HTML gateway page classifies by its status, with an excerpt for logs.", {"status": 502, "body": HTML_502},
+                rejected(502, None, None, None, "server_error", "check_status_first", HTML_502_EXCERPT)))
+    c.append(ok("plain-text-503", "A plain-text 503.", {"status": 503, "body": "upstream connect error or disconnect/reset before headers"},
+                rejected(503, None, None, None, "server_error", "check_status_first", "upstream connect error or disconnect/reset before headers")))
+    c.append(ok("empty-504", "An empty 504.", {"status": 504, "body": ""}, rejected(504, None, None, None, "server_error", "check_status_first")))
+    c.append(ok("json-500", "A 500 with the provider's JSON and no code.", {"status": 500, "body": text({"status": False, "message": "Internal error"})},
+                rejected(500, None, "Internal error", None, "server_error", "check_status_first")))
+    c.append(ok("rate-limited-429", "429: nothing was done, retry later.", {"status": 429, "body": "Too Many Requests"},
+                rejected(429, None, None, None, "rate_limited", "retry_with_backoff", "Too Many Requests")))
+    c.append(ok("rate-limited-429-json", "429 with a JSON body and code.", {"status": 429, "body": text(error_body(429, "Rate limit exceeded", "TOO_MANY_REQUESTS"))},
+                rejected(429, "429", "Rate limit exceeded", "TOO_MANY_REQUESTS", "rate_limited", "retry_with_backoff")))
+    c.append(ok("empty-body", "An empty 200: was the push accepted? Unknown, so ask first.", {"status": 200, "body": ""},
+                rejected(200, None, None, None, "invalid_response", "check_status_first")))
+    c.append(ok("html-200", "An HTML page with HTTP 200 (a captive portal, a proxy).", {"status": 200, "body": "<html><body><h1>Welcome</h1>\n<p>Please log in</p></body></html>"},
+                rejected(200, None, None, None, "invalid_response", "check_status_first", "Welcome Please log in")))
+    c.append(ok("oversized", "A body above 64 KiB is not read; with HTTP 200 the push may have been accepted.", {"status": 200, "body": OVERSIZED},
+                rejected(200, None, None, None, "invalid_response", "check_status_first")))
+    c.append(ok("too-deep", "Nesting deeper than the limit.", {"status": 200, "body": TOO_DEEP},
+                rejected(200, None, None, None, "invalid_response", "check_status_first")))
+    c.append(ok("not-an-object", "JSON that is not an object.", {"status": 200, "body": "[1,2]"},
+                rejected(200, None, None, None, "invalid_response", "check_status_first")))
+    c.append(ok("code-as-array", "A code that is no code: an accepted push cannot be assumed.", {"status": 200, "body": text(deep(PAGE_INIT_OK, code=[0]))},
+                rejected(200, None, PAGE_INIT_OK["message"], None, "unknown", "check_status_first")))
+    accepted = {"type": "accepted", "code": "0", "message": "Success. Request accepted for processing", "invoiceNumber": "INVDBU", "amount": "2", "charge": "1",
+                "amountDebited": "2", "paymentReference": "MKQR28922980073", "orderReference": "OR28922980077"}
+    # Side fields in data never turn an accepted push into a failure (the caller would push again).
+    c.append(ok("bad-amount", "An amount that is not a number is left absent; the push stays accepted.", {"status": 200, "body": text(deep(PAGE_INIT_OK, data__amount="two"))},
+                dict(accepted, amount=None)))
+    c.append(ok("amount-three-decimals", "data.amount 2.005 (not money) is left absent.", {"status": 200, "body": text(deep(PAGE_INIT_OK, data__amount=2.005))},
+                dict(accepted, amount=None)))
+    c.append(ok("invoice-number-as-number", "invoiceNumber as a number is kept as its digits.", {"status": 200, "body": text(deep(PAGE_INIT_OK, data__invoiceNumber=123456))},
+                dict(accepted, invoiceNumber="123456")))
+    c.append(ok("data-as-string", "data as a string: every data field absent, still accepted.", {"status": 200, "body": text(deep(PAGE_INIT_OK, data="accepted"))},
+                dict(accepted, invoiceNumber=None, amount=None, charge=None, amountDebited=None, paymentReference=None, orderReference=None)))
+    c.append(ok("data-repeated-key", "data with a repeated key is unreadable, the envelope still decides.", {"status": 200, "body": text(PAGE_INIT_OK).replace('"charge":1.0', '"charge":1.0,"charge":2')},
+                dict(accepted, invoiceNumber=None, amount=None, charge=None, amountDebited=None, paymentReference=None, orderReference=None)))
+    c.append(ok("message-as-number", "A message that is a number is kept as its text.", {"status": 200, "body": text(deep(PAGE_INIT_OK, message=0))},
+                dict(accepted, message="0")))
+    c.append(ok("references-trimmed", "References in data are trimmed.", {"status": 200, "body": text(deep(PAGE_INIT_OK, data__paymentReference=" MKQR28922980073 "))},
+                accepted))
+    c.append(ok("status-as-string", "status as the string \"true\" and code with spaces.", {"status": 200, "body": text(deep(PAGE_INIT_OK, status="true", code=" 0 "))},
+                accepted))
     return c
 
 
@@ -229,33 +272,56 @@ def token_cases():
                 {"status": 200, "body": text(TOKEN_OK), "now": now},
                 {"type": "token", "accessToken": TOKEN_OK["accessToken"], "tokenType": "Bearer",
                  "issuedAt": "2021-07-13T07:03:02Z", "providerExpiresAt": "2021-07-13T07:18:02Z",
-                 "expiresAt": "2021-07-13T07:18:05Z"}))
+                 "lifetime": "timestamps", "expiresAt": "2021-07-13T07:18:05Z"}))
     skewed = "2021-07-13T10:00:00Z"
     c.append(ok("local-clock-ahead", "A local clock hours ahead still gets 15 minutes, not an expired token.",
                 {"status": 200, "body": text(TOKEN_OK), "now": skewed},
                 {"type": "token", "accessToken": TOKEN_OK["accessToken"], "tokenType": "Bearer",
                  "issuedAt": "2021-07-13T07:03:02Z", "providerExpiresAt": "2021-07-13T07:18:02Z",
-                 "expiresAt": "2021-07-13T10:15:00Z"}))
+                 "lifetime": "timestamps", "expiresAt": "2021-07-13T10:15:00Z"}))
     odd = deep(TOKEN_OK, expiresIn="2021-07-20T07:03:02Z")
     c.append(ok("absurd-lifetime-capped", "A lifetime above a day falls back to the documented 15 minutes.",
                 {"status": 200, "body": text(odd), "now": now},
                 {"type": "token", "accessToken": TOKEN_OK["accessToken"], "tokenType": "Bearer",
                  "issuedAt": "2021-07-13T07:03:02Z", "providerExpiresAt": "2021-07-20T07:03:02Z",
-                 "expiresAt": "2021-07-13T07:18:05Z"}))
+                 "lifetime": "assumed", "expiresAt": "2021-07-13T07:18:05Z"}))
     bare = {"accessToken": "abc.def.ghi"}
     c.append(ok("no-times", "No times: 15 minutes from receipt.", {"status": 200, "body": text(bare), "now": now},
                 {"type": "token", "accessToken": "abc.def.ghi", "tokenType": "Bearer", "issuedAt": None,
-                 "providerExpiresAt": None, "expiresAt": "2021-07-13T07:18:05Z"}))
-    c.append(err("expires-in-seconds", "expiresIn as seconds is the classic bug; it is refused, not guessed.",
-                 {"status": 200, "body": text(deep(TOKEN_OK, expiresIn=900)), "now": now}, "invalid_field", "expiresIn"))
-    c.append(err("expires-in-garbage", "A timestamp that is not one.",
-                 {"status": 200, "body": text(deep(TOKEN_OK, expiresIn="soon")), "now": now}, "invalid_field", "expiresIn"))
+                 "providerExpiresAt": None, "lifetime": "assumed", "expiresAt": "2021-07-13T07:18:05Z"}))
+    tok = {"type": "token", "accessToken": TOKEN_OK["accessToken"], "tokenType": "Bearer", "issuedAt": "2021-07-13T07:03:02Z"}
+    c.append(ok("expires-in-seconds", "expiresIn as a number of seconds (as peers send it) is a lifetime from receipt.",
+                {"status": 200, "body": text(deep(TOKEN_OK, expiresIn=900)), "now": now},
+                dict(tok, providerExpiresAt=None, lifetime="seconds", expiresAt="2021-07-13T07:18:05Z")))
+    c.append(ok("expires-in-numeric-string", "expiresIn as a numeric string of seconds.",
+                {"status": 200, "body": text(deep(TOKEN_OK, expiresIn="3599")), "now": now},
+                dict(tok, providerExpiresAt=None, lifetime="seconds", expiresAt="2021-07-13T08:03:04Z")))
+    c.append(ok("expires-in-garbage", "An unreadable expiry keeps the token, for the documented 15 minutes, and says so.",
+                {"status": 200, "body": text(deep(TOKEN_OK, expiresIn="soon")), "now": now},
+                dict(tok, providerExpiresAt=None, lifetime="assumed", expiresAt="2021-07-13T07:18:05Z")))
+    c.append(ok("expires-in-zero", "A zero lifetime is not believed: 15 minutes, assumed.",
+                {"status": 200, "body": text(deep(TOKEN_OK, expiresIn=0)), "now": now},
+                dict(tok, providerExpiresAt=None, lifetime="assumed", expiresAt="2021-07-13T07:18:05Z")))
+    c.append(ok("expires-in-object", "An expiry of another JSON type: 15 minutes, assumed.",
+                {"status": 200, "body": text(deep(TOKEN_OK, expiresIn={"seconds": 900}, issuedAt=1626159782)), "now": now},
+                dict(tok, issuedAt=None, providerExpiresAt=None, lifetime="assumed", expiresAt="2021-07-13T07:18:05Z")))
+    c.append(ok("timestamp-without-issued-at", "An expiry timestamp alone cannot give a lifetime without trusting the local clock: 15 minutes, assumed.",
+                {"status": 200, "body": text(deep(TOKEN_OK, issuedAt=DELETE)), "now": now},
+                dict(tok, issuedAt=None, providerExpiresAt="2021-07-13T07:18:02Z", lifetime="assumed", expiresAt="2021-07-13T07:18:05Z")))
+    c.append(ok("side-fields-of-other-types", "tokenType and refreshToken of other types never fail the token.",
+                {"status": 200, "body": text(deep(TOKEN_OK, tokenType=None, refreshToken=12345)), "now": now},
+                dict(tok, providerExpiresAt="2021-07-13T07:18:02Z", lifetime="timestamps", expiresAt="2021-07-13T07:18:05Z")))
     c.append(err("missing-access-token", "No accessToken.", {"status": 200, "body": text(deep(TOKEN_OK, accessToken=DELETE)), "now": now},
                  "missing_field", "accessToken"))
-    c.append(ok("bad-credentials", "Wrong credentials: 401 in the provider's error shape.",
+    c.append(ok("bad-credentials", "Wrong credentials: 401 in the provider's error shape; a new token cannot help.",
                 {"status": 401, "body": text(error_body(401, "Invalid or expired access token", "UNAUTHORIZED")), "now": now},
-                rejected(401, "401", "Invalid or expired access token", "UNAUTHORIZED", "unauthorized", "refresh_token_and_retry")))
-    c.append(err("html", "An HTML page.", {"status": 502, "body": HTML_502, "now": now}, "not_json"))
+                rejected(401, "401", "Invalid or expired access token", "UNAUTHORIZED", "unauthorized", "do_not_retry")))
+    c.append(ok("html", "An HTML gateway page: retry with backoff (the token call changes nothing).", {"status": 502, "body": HTML_502, "now": now},
+                rejected(502, None, None, None, "server_error", "retry_with_backoff", HTML_502_EXCERPT)))
+    c.append(ok("html-200", "An HTML page with HTTP 200.", {"status": 200, "body": HTML_502, "now": now},
+                rejected(200, None, None, None, "invalid_response", "retry_with_backoff", HTML_502_EXCERPT)))
+    c.append(ok("rate-limited", "429.", {"status": 429, "body": "", "now": now},
+                rejected(429, None, None, None, "rate_limited", "retry_with_backoff")))
     return c
 
 
@@ -329,15 +395,34 @@ def status_cases():
                 {"type": "not_found", "message": nf}))
     c.append(ok("not-found-string-code", "111102 as a string, HTTP 404.", {"status": 404, "body": text({"status": False, "code": "111102", "message": nf})},
                 {"type": "not_found", "message": nf}))
-    c.append(ok("unauthorized", "401: refresh the token.", {"status": 401, "body": text(error_body(401, "Invalid or expired access token", "UNAUTHORIZED"))},
+    c.append(ok("unauthorized", "401: refresh the token and ask again.", {"status": 401, "body": text(error_body(401, "Invalid or expired access token", "UNAUTHORIZED"))},
                 rejected(401, "401", "Invalid or expired access token", "UNAUTHORIZED", "unauthorized", "refresh_token_and_retry")))
     c.append(ok("invalid-input-111101", "111101 (invalid input) is an invalid request, even as HTTP 200.", {"status": 200, "body": text({"status": False, "code": 111101, "message": "Invalid input"})},
                 rejected(200, "111101", "Invalid input", None, "invalid_request", "do_not_retry")))
     c.append(err("missing-order", "data without order.", {"status": 200, "body": text(deep(STATUS_FOUND, data__order=DELETE))}, "missing_field", "data.order"))
     c.append(err("missing-data", "No data at all.", {"status": 200, "body": text(deep(STATUS_FOUND, data=DELETE))}, "missing_field", "data"))
-    c.append(err("bad-created-on", "createdOn that is not epoch milliseconds.", {"status": 200, "body": text(deep(STATUS_FOUND, data__order__createdOn="yesterday"))}, "invalid_field", "data.order.createdOn"))
-    c.append(err("created-on-after-9999", "Epoch milliseconds past the year 9999, which no platform date type holds.", {"status": 200, "body": text(deep(STATUS_FOUND, data__order__createdOn=253402300800000))}, "invalid_field", "data.order.createdOn"))
-    c.append(err("html", "An HTML page.", {"status": 502, "body": HTML_502}, "not_json"))
+    no_created = copy.deepcopy(ORDER_FOUND)
+    no_created["order"]["createdOn"] = None
+    c.append(ok("bad-created-on", "createdOn is a side field: one that is not epoch milliseconds is absent.", {"status": 200, "body": text(deep(STATUS_FOUND, data__order__createdOn="yesterday"))}, no_created))
+    c.append(ok("created-on-after-9999", "Epoch milliseconds past the year 9999 (no platform date type holds them) are absent.", {"status": 200, "body": text(deep(STATUS_FOUND, data__order__createdOn=253402300800000))}, no_created))
+    odd_invoice = copy.deepcopy(ORDER_FOUND)
+    odd_invoice["invoices"][0].update(charge=None, amountDebited=None, createdOn=None, completedOn=None)
+    odd = deep(STATUS_FOUND, data__invoices__0__charge="n/a", data__invoices__0__amountDebited="", data__invoices__0__createdOn="2024-08-09 16:22:10",
+               data__invoices__0__completedOn=None, data__invoices__0__externalReference=" SH90HU7FO2 ")
+    c.append(ok("odd-invoice-side-fields", "Charge, amount debited and dates in odd forms are absent; the receipt is trimmed.", {"status": 200, "body": text(odd)}, odd_invoice))
+    no_invoices = dict(copy.deepcopy(ORDER_FOUND), invoices=[])
+    c.append(ok("invoices-null", "\"invoices\": null is no invoices.", {"status": 200, "body": text(deep(STATUS_FOUND, data__invoices=None))}, no_invoices))
+    c.append(ok("invoices-missing", "No invoices member: no invoices.", {"status": 200, "body": text(deep(STATUS_FOUND, data__invoices=DELETE))}, no_invoices))
+    unpaid = copy.deepcopy(ORDER_FOUND)
+    unpaid["order"]["amountPaid"] = "0"
+    c.append(ok("amount-paid-empty", "amountPaid as \"\" is nothing paid yet.", {"status": 200, "body": text(deep(STATUS_FOUND, data__order__amountPaid=""))}, unpaid))
+    c.append(err("invoice-status-number", "invoiceStatus decides: a number is refused.", {"status": 200, "body": text(deep(STATUS_FOUND, data__invoices__0__invoiceStatus=3))}, "invalid_field", "data.invoices[0].invoiceStatus"))
+    c.append(err("invoice-amount-garbage", "An invoice amount decides: text that is not an amount is refused.", {"status": 200, "body": text(deep(STATUS_FOUND, data__invoices__0__amount="two"))}, "invalid_field", "data.invoices[0].amount"))
+    c.append(err("missing-order-status", "orderStatus decides.", {"status": 200, "body": text(deep(STATUS_FOUND, data__order__orderStatus=DELETE))}, "missing_field", "data.order.orderStatus"))
+    c.append(ok("html", "An HTML gateway page: ask again later.", {"status": 502, "body": HTML_502},
+                rejected(502, None, None, None, "server_error", "retry_with_backoff", HTML_502_EXCERPT)))
+    c.append(ok("empty-200", "An empty 200.", {"status": 200, "body": ""},
+                rejected(200, None, None, None, "invalid_response", "retry_with_backoff")))
     return c
 
 
@@ -375,6 +460,7 @@ FAILURES = [
     (1001, "subscriber_busy", "Unable to lock subscriber, a transaction is already in process for the current subscriber"),
     (1019, "expired", "Transaction has expired"),
     (1025, "push_not_sent", "An error occurred while sending a push request"),
+    (1031, "cancelled", "Request cancelled by the user"),
     (1032, "cancelled", "Request cancelled by user"),
     (1037, "timeout", "DS timeout user cannot be reached"),
     (2001, "wrong_pin", "The initiator information is invalid."),
@@ -411,17 +497,57 @@ def callback_cases():
     c.append(ok("unknown-fields-ignored", "Unknown fields and items are ignored; a Balance with a value is read.", {"body": text(extra)}, paid_balance))
     stk = "data.Body.stkCallback"
     items = stk + ".CallbackMetadata.Item"
-    c.append(err("missing-merchant-request-id", "A missing required part names its path.",
-                 {"body": text(deep(PAGE_CALLBACK, data__Body__stkCallback__MerchantRequestID=DELETE))}, "missing_field", stk + ".MerchantRequestID"))
+
+    def item_value(name, value):
+        body = copy.deepcopy(PAGE_CALLBACK)
+        for item in body["data"]["Body"]["stkCallback"]["CallbackMetadata"]["Item"]:
+            if item["Name"] == name:
+                if value is DELETE:
+                    item.pop("Value", None)
+                else:
+                    item["Value"] = value
+        return body
+
+    def paid(**outcome):
+        v = copy.deepcopy(PAID)
+        v["outcome"].update(outcome)
+        return v
+
+    # Side fields, each odd in its own way: the payment is still read.
+    c.append(ok("balance-empty-string", "Balance as \"\" is absent.", {"body": text(item_value("Balance", ""))}, PAID))
+    c.append(ok("balance-garbage", "Balance that is not an amount is absent.", {"body": text(item_value("Balance", "KES 1,500.50"))}, PAID))
+    c.append(ok("phone-masked", "A masked phone number is kept as sent.", {"body": text(item_value("PhoneNumber", "2547*****000"))}, paid(phoneNumber="2547*****000")))
+    c.append(ok("phone-with-plus", "A phone number with + is kept as sent.", {"body": text(item_value("PhoneNumber", "+254722000000"))}, paid(phoneNumber="+254722000000")))
+    c.append(ok("phone-missing", "No PhoneNumber value.", {"body": text(item_value("PhoneNumber", DELETE))}, paid(phoneNumber=None)))
+    c.append(ok("date-as-text", "TransactionDate as \"2024-08-09 16:22:47\" is the same instant.", {"body": text(item_value("TransactionDate", "2024-08-09 16:22:47"))}, PAID))
+    c.append(ok("date-as-string", "TransactionDate as a digit string.", {"body": text(item_value("TransactionDate", "20240809162247"))}, PAID))
+    c.append(ok("date-garbage", "A TransactionDate that is no date is absent.", {"body": text(item_value("TransactionDate", "yesterday"))}, paid(transactionDate=None)))
+    ids_gone = deep(PAGE_CALLBACK, data__Body__stkCallback__MerchantRequestID=DELETE, data__Body__stkCallback__CheckoutRequestID=None,
+                    data__Body__stkCallback__ResultDesc=DELETE)
+    c.append(ok("ids-and-description-missing", "MerchantRequestID, CheckoutRequestID and ResultDesc are side fields.", {"body": text(ids_gone)},
+                dict(copy.deepcopy(PAID), merchantRequestId=None, checkoutRequestId=None, resultDesc=None)))
+    c.append(ok("ids-as-numbers", "IDs as numbers are kept as their digits.", {"body": text(deep(PAGE_CALLBACK, data__Body__stkCallback__MerchantRequestID=12345))},
+                dict(copy.deepcopy(PAID), merchantRequestId="12345")))
+    odd_items = copy.deepcopy(PAGE_CALLBACK)
+    odd_items["data"]["Body"]["stkCallback"]["CallbackMetadata"]["Item"] += ["junk", {"Value": 1}, {"Name": 7, "Value": 1}]
+    c.append(ok("odd-items-skipped", "Items that are not objects with a Name are skipped.", {"body": text(odd_items)}, PAID))
+    c.append(ok("references-trimmed", "transactionReference and the receipt are trimmed.",
+                {"body": text(item_value("MpesaReceiptNumber", " SH90HU7FO2 ") | {"transactionReference": " MKQR28922980073 "})}, PAID))
+    c.append(ok("amount-as-string", "Amount as a decimal string.", {"body": text(item_value("Amount", "2.00"))}, PAID))
+    # Deciding fields stay strict.
+    c.append(err("amount-repeated", "Two Amount items: which one decides is unknown.",
+                 {"body": text(deep(PAGE_CALLBACK, data__Body__stkCallback__CallbackMetadata__Item=PAGE_CALLBACK["data"]["Body"]["stkCallback"]["CallbackMetadata"]["Item"] + [{"Name": "Amount", "Value": 3}]))},
+                 "invalid_field", items + ".Amount"))
+    c.append(err("amount-empty", "An empty Amount.", {"body": text(item_value("Amount", ""))}, "invalid_field", items + ".Amount"))
+    c.append(err("receipt-number", "A receipt that is not text.", {"body": text(item_value("MpesaReceiptNumber", 1.5))}, "invalid_field", items + ".MpesaReceiptNumber"))
+    c.append(err("transaction-reference-empty", "An empty transactionReference.", {"body": text(deep(PAGE_CALLBACK, transactionReference="  "))}, "invalid_field", "transactionReference"))
     c.append(err("missing-result-code", "No ResultCode.", {"body": text(deep(PAGE_CALLBACK, data__Body__stkCallback__ResultCode=DELETE))}, "missing_field", stk + ".ResultCode"))
     c.append(err("missing-transaction-reference", "No transactionReference.", {"body": text(deep(PAGE_CALLBACK, transactionReference=DELETE))}, "missing_field", "transactionReference"))
     c.append(err("paid-without-metadata", "ResultCode 0 without CallbackMetadata.", {"body": text(deep(PAGE_CALLBACK, data__Body__stkCallback__CallbackMetadata=DELETE))}, "missing_field", stk + ".CallbackMetadata"))
     no_receipt = copy.deepcopy(PAGE_CALLBACK)
     del no_receipt["data"]["Body"]["stkCallback"]["CallbackMetadata"]["Item"][1]
     c.append(err("paid-without-receipt", "ResultCode 0 without MpesaReceiptNumber.", {"body": text(no_receipt)}, "missing_field", items + ".MpesaReceiptNumber"))
-    bad_date = copy.deepcopy(PAGE_CALLBACK)
-    bad_date["data"]["Body"]["stkCallback"]["CallbackMetadata"]["Item"][3]["Value"] = 20241309162247
-    c.append(err("impossible-date", "TransactionDate in month 13.", {"body": text(bad_date)}, "invalid_field", items + ".TransactionDate"))
+    c.append(ok("impossible-date", "TransactionDate in month 13 is a side field: absent.", {"body": text(item_value("TransactionDate", 20241309162247))}, paid(transactionDate=None)))
     bad_amount = copy.deepcopy(PAGE_CALLBACK)
     bad_amount["data"]["Body"]["stkCallback"]["CallbackMetadata"]["Item"][0]["Value"] = -2
     c.append(err("negative-amount", "A negative amount.", {"body": text(bad_amount)}, "invalid_field", items + ".Amount"))
@@ -501,10 +627,60 @@ def ipn_cases():
     exp["transaction"].update(status="REVERSED", paymentMode="MOBILEMONEY", amount="1500.5")
     c.append(ok("unknown-status-and-mode-kept", "Unknown status and payment mode are kept; a string amount is exact.", {"operation": "parse", "body": text(other)},
                 dict(exp, dedupeKey="SH90HU7FO2", orderReference="OR28922980077")))
-    c.append(err("missing-reference", "transaction.reference is the dedupe key.", {"operation": "parse", "body": text(deep(PAGE_IPN, transaction__reference=DELETE))}, "missing_field", "transaction.reference"))
-    c.append(err("missing-customer-reference", "customer.reference ties the IPN to the order.", {"operation": "parse", "body": text(deep(PAGE_IPN, customer__reference=DELETE))}, "missing_field", "customer.reference"))
-    c.append(err("bad-date", "An impossible date.", {"operation": "parse", "body": text(deep(PAGE_IPN, transaction__date="2024-02-30 10:00:00"))}, "invalid_field", "transaction.date"))
+    def parsed(body, exp, order="OR28922980077", dedupe="SH90HU7FO2"):
+        return {"operation": "parse", "body": text(body)}, dict(exp, dedupeKey=dedupe, orderReference=order)
+
+    def expect(**transaction):
+        e = copy.deepcopy(IPN_EXPECTED)
+        e["transaction"].update(transaction)
+        return e
+
+    # Side fields, each odd in its own way: the IPN still decides.
+    c.append(ok("bad-date", "An impossible date is a side field: absent.", *parsed(deep(PAGE_IPN, transaction__date="2024-02-30 10:00:00"), expect(date=None))))
+    c.append(ok("garbage-date", "A date in another script: absent.", *parsed(deep(PAGE_IPN, transaction__date="２０２４-08-09 16:22:50"), expect(date=None))))
+    c.append(ok("date-missing", "No date at all.", *parsed(deep(PAGE_IPN, transaction__date=DELETE), expect(date=None))))
+    c.append(ok("iso-date", "An ISO date with T and a zone is the same instant, shown in East Africa Time.",
+                *parsed(deep(PAGE_IPN, transaction__date="2024-08-09T13:22:50Z"), IPN_EXPECTED)))
+    numbers = deep(PAGE_IPN, customer__mobileNumber=254722000000, transaction__billNumber=123456)
+    e = expect(billNumber="123456")
+    e["customer"]["mobileNumber"] = "254722000000"
+    c.append(ok("numbers-for-text", "mobileNumber and billNumber as numbers are kept as their digits.", *parsed(numbers, e)))
+    c.append(ok("optional-amounts-empty", "serviceCharge and orderAmount as \"\" are absent.",
+                *parsed(deep(PAGE_IPN, transaction__serviceCharge="", transaction__orderAmount=""), expect(serviceCharge=None, orderAmount=None))))
+    sample = deep(PAGE_IPN, transaction__currency=DELETE, transaction__serviceCharge="", transaction__orderAmount="", transaction__orderCurrency="",
+                  transaction__remarks="", bank=DELETE)
+    e = expect(currency=None, serviceCharge=None, orderAmount=None, orderCurrency=None, remarks=None)
+    e["bank"] = None
+    c.append(ok("provider-sample-no-currency", "In the shape of the provider's other published IPN samples: no currency, optional amounts as \"\". It still decides on status, amount and reference.",
+                *parsed(sample, e)))
+    e = copy.deepcopy(IPN_EXPECTED)
+    e["customer"]["reference"] = None
+    c.append(ok("no-customer-reference", "No customer.reference: a payment that did not come from a push; it parses, with no order reference.",
+                *parsed(deep(PAGE_IPN, customer__reference=DELETE), e, order=None)))
+    c.append(ok("empty-customer-reference", "An empty customer.reference is no reference.", *parsed(deep(PAGE_IPN, customer__reference="  "), e, order=None)))
+    e2 = copy.deepcopy(e)
+    e2["customer"].update(name=None, mobileNumber=None)
+    c.append(ok("no-customer", "No customer part at all.", *parsed(deep(PAGE_IPN, customer=DELETE), e2, order=None)))
+    e = copy.deepcopy(IPN_EXPECTED)
+    e["bank"] = None
+    c.append(ok("bank-not-an-object", "A bank part that is not an object is absent.", *parsed(deep(PAGE_IPN, bank="NONE"), e)))
+    c.append(ok("payment-mode-missing", "No paymentMode.", *parsed(deep(PAGE_IPN, transaction__paymentMode=DELETE), expect(paymentMode=None))))
+    c.append(ok("side-texts-of-other-types", "servedBy, additionalInfo and remarks of other types.",
+                *parsed(deep(PAGE_IPN, transaction__servedBy=None, transaction__additionalInfo={"a": 1}, transaction__remarks=42),
+                        expect(servedBy=None, additionalInfo=None, remarks="42"))))
+    trimmed = deep(PAGE_IPN, customer__reference=" OR28922980077 ", transaction__reference=" SH90HU7FO2\t", transaction__status=" success ", transaction__currency=" KES ")
+    c.append(ok("references-trimmed", "References are trimmed before they are compared or used as dedupe keys; the status is read case-insensitively.",
+                *parsed(trimmed, IPN_EXPECTED)))
+    c.append(ok("numeric-order-reference", "An order reference sent as a JSON integer is its digits.",
+                *parsed(deep(PAGE_IPN, customer__reference=12345), dict(IPN_EXPECTED, customer=dict(IPN_EXPECTED["customer"], reference="12345")), order="12345")))
+    # Deciding fields stay strict.
+    c.append(err("missing-reference", "transaction.reference is the receipt and the dedupe key.", {"operation": "parse", "body": text(deep(PAGE_IPN, transaction__reference=DELETE))}, "missing_field", "transaction.reference"))
+    c.append(err("empty-reference", "An empty transaction.reference.", {"operation": "parse", "body": text(deep(PAGE_IPN, transaction__reference=" "))}, "invalid_field", "transaction.reference"))
     c.append(err("float-like-amount", "An amount with three decimals.", {"operation": "parse", "body": text(deep(PAGE_IPN, transaction__amount=2.005))}, "invalid_field", "transaction.amount"))
+    c.append(err("empty-amount", "The amount decides: \"\" is refused.", {"operation": "parse", "body": text(deep(PAGE_IPN, transaction__amount=""))}, "invalid_field", "transaction.amount"))
+    c.append(err("missing-status", "transaction.status decides.", {"operation": "parse", "body": text(deep(PAGE_IPN, transaction__status=DELETE))}, "missing_field", "transaction.status"))
+    c.append(err("currency-number", "A currency that is not text.", {"operation": "parse", "body": text(deep(PAGE_IPN, transaction__currency=404))}, "invalid_field", "transaction.currency"))
+    c.append(err("customer-reference-object", "An order reference that is not text.", {"operation": "parse", "body": text(deep(PAGE_IPN, customer__reference={"id": 1}))}, "invalid_field", "customer.reference"))
     c.append(err("not-json", "Not JSON.", {"operation": "parse", "body": "<xml/>"}, "not_json"))
     c.append(err("oversized", "Above 64 KiB.", {"operation": "parse", "body": OVERSIZED}, "body_too_large"))
     basic = lambda s: "Basic " + base64.b64encode(s.encode()).decode()
@@ -527,40 +703,87 @@ def reconcile_cases():
     paid_callback = text(PAGE_CALLBACK)
     cancelled_callback = text(failed_callback(1032, "Request cancelled by user"))
     ipn_ok = text(PAGE_IPN)
+    # A FAILED IPN of the same transaction reference (the example),
+    # and one of an earlier attempt (its own reference).
     ipn_failed = text(deep(PAGE_IPN, transaction__status="FAILED"))
+    ipn_failed_attempt = text(deep(PAGE_IPN, transaction__status="FAILED", transaction__reference="SH90FAILED1"))
     ipn_other_order = text(deep(PAGE_IPN, customer__reference="OR00000000001"))
+    ipn_no_order = text(deep(PAGE_IPN, customer__reference=DELETE))
     ipn_short = text(deep(PAGE_IPN, transaction__amount=1))
+    ipn_second_receipt = text(deep(PAGE_IPN, transaction__reference="SH90SECOND2"))
+    ipn_other_amount = text(deep(PAGE_IPN, transaction__amount=3))
+    ipn_no_currency = text(deep(PAGE_IPN, transaction__currency=DELETE))
+    ipn_usd = text(deep(PAGE_IPN, transaction__currency="USD"))
     status_paid = text(STATUS_FOUND)
     status_pending = text(deep(STATUS_FOUND, data__order__orderStatus="Pending", data__order__amountPaid=0, data__invoices=[
         {"amount": 2, "invoiceStatus": "Pending", "orderReference": "OR28922980077"}]))
     status_cancelled = text(deep(STATUS_FOUND, data__order__orderStatus="Pending", data__order__amountPaid=0, data__invoices=[
         {"amount": 2, "invoiceStatus": "Cancelled", "orderReference": "OR28922980077"},
         {"amount": 2, "invoiceStatus": "Expired", "orderReference": "OR28922980077"}]))
+    status_paid_twice = text(deep(STATUS_FOUND, data__order__amountPaid=4, data__invoices=[
+        {"amount": 2, "invoiceStatus": "Paid", "orderReference": "OR28922980077", "externalReference": "SH90SECOND2"},
+        {"amount": 2, "invoiceStatus": "Cancelled", "orderReference": "OR28922980077"},
+        {"amount": 2, "invoiceStatus": "Paid", "orderReference": "OR28922980077", "externalReference": "SH90HU7FO2"}]))
+    status_retried = text(deep(STATUS_FOUND, data__invoices=[
+        {"amount": 2, "invoiceStatus": "Cancelled", "orderReference": "OR28922980077"},
+        STATUS_FOUND["data"]["invoices"][0]]))
 
-    def case(cid, desc, state, decided_by, confirmed, receipt, amount, conflicts, callback=None, ipns=(), status=None):
-        return ok(cid, desc, {"expected": expected, "callback": callback, "ipns": list(ipns), "status": status},
+    def case(cid, desc, state, decided_by, confirmed, receipt, amount, conflicts, callback=None, ipns=(), status=None,
+             currency=None, currency_confirmed=False, expect=expected):
+        return ok(cid, desc, {"expected": expect, "callback": callback, "ipns": list(ipns), "status": status},
                   {"state": state, "decidedBy": decided_by, "confirmed": confirmed, "mpesaReceipt": receipt, "amountPaid": amount,
+                   "currencyPaid": currency, "currencyConfirmed": currency_confirmed,
                    "conflicts": [{"kind": k, "sources": s} for k, s in conflicts]})
 
+    kes = {"currency": "KES", "currency_confirmed": True}
     return [
         case("nothing", "No evidence: pending.", "pending", None, False, None, None, []),
-        case("ipn-paid", "The IPN alone decides.", "paid", "ipn", True, "SH90HU7FO2", "2", [], ipns=[ipn_ok]),
-        case("ipn-redelivered", "The same IPN twice is still one payment.", "paid", "ipn", True, "SH90HU7FO2", "2", [], ipns=[ipn_ok, ipn_ok]),
-        case("status-paid", "The status query alone decides.", "paid", "status_query", True, "SH90HU7FO2", "2", [], status=status_paid),
+        case("ipn-paid", "The IPN alone decides.", "paid", "ipn", True, "SH90HU7FO2", "2", [], ipns=[ipn_ok], **kes),
+        case("ipn-redelivered", "The same IPN twice is still one payment.", "paid", "ipn", True, "SH90HU7FO2", "2", [], ipns=[ipn_ok, ipn_ok], **kes),
+        case("status-paid", "The status query alone decides; it states no currency, so the currency is unconfirmed.", "paid", "status_query", True, "SH90HU7FO2", "2", [], status=status_paid),
         case("callback-only", "The unsigned callback alone: paid, but not confirmed.", "paid", "callback", False, "SH90HU7FO2", "2", [], callback=paid_callback),
-        case("all-agree", "Callback, IPN and status agree.", "paid", "ipn", True, "SH90HU7FO2", "2", [], callback=paid_callback, ipns=[ipn_ok], status=status_paid),
-        case("failed-callback-paid-status", "A failed callback but a paid status: the status decides, the conflict is reported.", "paid", "status_query", True, "SH90HU7FO2", "2",
-             [("sources_disagree", ["status_query", "callback"])], callback=cancelled_callback, status=status_paid),
+        case("all-agree", "Callback, IPN and status agree.", "paid", "ipn", True, "SH90HU7FO2", "2", [], callback=paid_callback, ipns=[ipn_ok], status=status_paid, **kes),
+        case("failed-callback-paid-status", "A failed callback (one attempt) and a paid status: paid, no conflict: attempts may fail before one succeeds.",
+             "paid", "status_query", True, "SH90HU7FO2", "2", [], callback=cancelled_callback, status=status_paid),
+        case("retried-order-paid", "A cancelled attempt, then a paid one, in the status query.", "paid", "status_query", True, "SH90HU7FO2", "2", [], status=status_retried),
         case("pending-status-paid-callback", "A pending status decides nothing; the callback says paid, unconfirmed.", "paid", "callback", False, "SH90HU7FO2", "2", [],
              callback=paid_callback, status=status_pending),
         case("cancelled-attempts", "Every attempt cancelled or expired: failed.", "failed", "status_query", True, None, None, [], status=status_cancelled),
-        case("ipn-failed-callback-cancelled", "A FAILED IPN and a cancelled callback.", "failed", "ipn", True, "SH90HU7FO2", None, [], callback=cancelled_callback, ipns=[ipn_failed]),
+        case("ipn-failed-callback-cancelled", "A FAILED IPN and a cancelled callback: failed, and no receipt (a receipt only comes from successful evidence).",
+             "failed", "ipn", True, None, None, [], callback=cancelled_callback, ipns=[ipn_failed_attempt]),
+        case("ipns-failed-then-success", "IPNs [FAILED, SUCCESS] of two attempts: the success wins.", "paid", "ipn", True, "SH90HU7FO2", "2", [],
+             ipns=[ipn_failed_attempt, ipn_ok], **kes),
+        case("ipns-success-then-failed", "The same IPNs in the other order: the same decision.", "paid", "ipn", True, "SH90HU7FO2", "2", [],
+             ipns=[ipn_ok, ipn_failed_attempt], **kes),
+        case("same-ipn-failed-then-success", "IPNs [FAILED, SUCCESS] of one transaction reference: paid, with the receipt of the success, and the contradiction reported.",
+             "paid", "ipn", True, "SH90HU7FO2", "2", [("sources_disagree", ["ipn"])], ipns=[ipn_failed, ipn_ok], **kes),
+        case("same-ipn-success-then-failed", "The same in the other order: the same decision.",
+             "paid", "ipn", True, "SH90HU7FO2", "2", [("sources_disagree", ["ipn"])], ipns=[ipn_ok, ipn_failed], **kes),
+        case("paid-callback-failed-ipn", "A paid callback and a FAILED IPN of an earlier attempt: paid on the callback, not confirmed.",
+             "paid", "callback", False, "SH90HU7FO2", "2", [], callback=paid_callback, ipns=[ipn_failed_attempt]),
+        case("two-receipts", "Two successful IPNs with different receipts: perhaps paid twice; reported.", "paid", "ipn", True, "SH90HU7FO2", "2",
+             [("payments_disagree", ["ipn"])], ipns=[ipn_second_receipt, ipn_ok], **kes),
+        case("two-amounts", "One receipt, two amounts: reported; the amount shown is the smallest, deterministically.", "paid", "ipn", True, "SH90HU7FO2", "2",
+             [("payments_disagree", ["ipn"])], ipns=[ipn_other_amount, ipn_ok], **kes),
+        case("status-paid-twice", "The status query lists two paid attempts: reported, and the total is not the order's amount.", "paid", "status_query", True, "SH90HU7FO2", "4",
+             [("amount_mismatch", ["status_query"]), ("payments_disagree", ["status_query"])], status=status_paid_twice),
+        case("callback-and-status-receipts-differ", "The callback and the status name different receipts: reported; the stronger source's receipt is shown.",
+             "paid", "status_query", True, "SH90HU7FO2", "2", [("payments_disagree", ["status_query", "callback"])],
+             callback=text(deep(PAGE_CALLBACK, data__Body__stkCallback__CallbackMetadata__Item__1__Value="SH90OTHER99")), status=status_paid),
+        case("ipn-without-currency", "An IPN without currency still decides on status, amount and reference; the currency is unconfirmed.",
+             "paid", "ipn", True, "SH90HU7FO2", "2", [], ipns=[ipn_no_currency]),
+        case("ipn-other-currency", "Paid in another currency than the order's.", "paid", "ipn", True, "SH90HU7FO2", "2",
+             [("currency_mismatch", ["ipn"])], ipns=[ipn_usd], currency="USD"),
         case("ipn-for-another-order", "An IPN for another order is ignored and reported.", "pending", None, False, None, None,
              [("reference_mismatch", ["ipn"])], ipns=[ipn_other_order]),
+        case("ipn-for-no-order", "An IPN that names no order is ignored and reported.", "pending", None, False, None, None,
+             [("reference_mismatch", ["ipn"])], ipns=[ipn_no_order]),
         case("short-payment", "An IPN for less than the order amount.", "paid", "ipn", True, "SH90HU7FO2", "1",
-             [("amount_mismatch", ["ipn"])], ipns=[ipn_short]),
-        case("ipn-paid-status-failed", "IPN paid, status all cancelled: the IPN decides, the conflict is reported.", "paid", "ipn", True, "SH90HU7FO2", "2",
-             [("sources_disagree", ["ipn", "status_query"])], ipns=[ipn_ok], status=status_cancelled),
+             [("amount_mismatch", ["ipn"])], ipns=[ipn_short], **kes),
+        case("ipn-paid-status-failed", "IPN paid, status all cancelled: the payment wins, the contradiction is reported.", "paid", "ipn", True, "SH90HU7FO2", "2",
+             [("sources_disagree", ["ipn", "status_query"])], ipns=[ipn_ok], status=status_cancelled, **kes),
+        case("expected-reference-trimmed", "The merchant's reference is compared trimmed.", "paid", "ipn", True, "SH90HU7FO2", "2", [], ipns=[ipn_ok],
+             expect=dict(expected, orderReference=" OR28922980077 "), **kes),
     ]
 
 
