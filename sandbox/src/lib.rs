@@ -3,7 +3,14 @@
 //! A deterministic local stand-in for the Jenga M-Pesa STK push API: merchant
 //! auth, STK push init with signature verification, order status, and the
 //! callback and IPN deliveries, with outcomes chosen by the test phone number
-//! (see [`outcome`]). Every check uses the `jenga-stk` core.
+//! (see [`outcome`]).
+//!
+//! It is the provider's double, not the core's mirror: it judges a push by
+//! the rules the provider's page documents (`rules.rs`, each rule labelled
+//! documented or assumption), not by the core's stricter merchant-side
+//! checks. The core serves as the reference on the provider's side only:
+//! the signature verifier, the signing string of a received body, and the
+//! callback and IPN types the deliveries are built from.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -18,7 +25,10 @@ mod app;
 pub mod config;
 mod delivery;
 pub mod outcome;
+mod raw_json;
 mod responses;
+mod rules;
+mod signature;
 mod state;
 
 use std::net::SocketAddr;
@@ -29,6 +39,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use config::{Args, Config};
+pub use signature::SignatureAmount;
 
 /// A running sandbox.
 #[derive(Debug)]
