@@ -21,15 +21,19 @@
 //! # Ok(()) }
 //! ```
 
+mod admin;
 mod app;
+mod auth;
 pub mod config;
 mod delivery;
+mod init;
 pub mod outcome;
 mod raw_json;
 mod responses;
 mod rules;
 mod signature;
 mod state;
+mod status;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
