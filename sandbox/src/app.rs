@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use jenga_stk::{IpnAuth, Limits, STATUS_PATH_PREFIX, STK_PUSH_PATH, TOKEN_PATH, Verifier};
 
 use crate::config::Config;
+use crate::control::ControlState;
 use crate::state::State as Memory;
 use crate::{admin, auth, init, status};
 
@@ -20,6 +21,7 @@ pub struct App {
     pub ipn_auth: IpnAuth,
     pub client: reqwest::Client,
     pub limits: Limits,
+    pub control: ControlState,
     memory: Mutex<Memory>,
 }
 
@@ -36,6 +38,7 @@ impl App {
             ipn_auth,
             client,
             limits: Limits::default(),
+            control: ControlState::default(),
             memory: Mutex::new(Memory::default()),
         }
     }
@@ -56,8 +59,7 @@ pub fn router(app: Arc<App>) -> Router {
             &format!("{STATUS_PATH_PREFIX}{{reference}}"),
             get(status::status),
         )
-        .route("/sandbox/health", get(|| async { "ok" }))
-        .route("/sandbox/expire-tokens", post(admin::expire_tokens))
+        .merge(admin::routes())
         .with_state(app)
 }
 

@@ -25,12 +25,16 @@ mod admin;
 mod app;
 mod auth;
 pub mod config;
+mod control;
 mod delivery;
 mod init;
+mod misbehave;
 pub mod outcome;
 mod raw_json;
 mod responses;
 mod rules;
+mod send;
+mod serve;
 mod signature;
 mod state;
 mod status;
@@ -43,12 +47,17 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use config::{Args, Config};
+pub use control::Control;
+pub use control::counters::Counters;
+pub use control::fault::{Endpoint, Fault, FaultError, FaultSpec, MAX_DELAY};
+pub use control::modes::{CallbackMode, Deliveries, IpnMode};
 pub use signature::SignatureAmount;
 
 /// A running sandbox.
 #[derive(Debug)]
 pub struct Running {
     addr: SocketAddr,
+    control: Control,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<()>,
 }
@@ -64,9 +73,17 @@ impl Running {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting requests and waits for the server to end. Deliveries
-    /// in flight are dropped.
+    /// The test controls: faults, delivery modes, counters, reset (what the
+    /// HTTP control API under `/sandbox/` does, without HTTP).
+    pub fn control(&self) -> Control {
+        self.control.clone()
+    }
+
+    /// Stops accepting requests and waits for the server to end (open
+    /// connections finish their current request, for at most 5 s).
+    /// Deliveries not yet posted are dropped.
     pub async fn stop(self) {
+        self.control.disown_deliveries();
         let _ = self.shutdown.send(());
         let _ = self.task.await;
     }
@@ -113,17 +130,12 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let addr = listener.local_addr().map_err(StartError::Bind)?;
     let app = Arc::new(app::App::new(config, verifier, ipn_auth, client));
     let (shutdown, stopped) = oneshot::channel::<()>();
+    let control = Control::new(Arc::clone(&app));
     let router = app::router(app);
-    let task = tokio::spawn(async move {
-        let server = axum::serve(listener, router).with_graceful_shutdown(async {
-            let _ = stopped.await;
-        });
-        if let Err(e) = server.await {
-            eprintln!("[sandbox] server error: {e}");
-        }
-    });
+    let task = tokio::spawn(serve::serve(listener, router, stopped));
     Ok(Running {
         addr,
+        control,
         shutdown,
         task,
     })

@@ -9,7 +9,10 @@ use jenga_stk::Signature;
 use serde_json::json;
 
 use crate::app::{App, header};
-use crate::auth::bearer_ok;
+use crate::auth::{bearer_ok, revoke_presented_token};
+use crate::control::Count;
+use crate::control::fault::{Endpoint, Fault};
+use crate::misbehave;
 use crate::responses;
 
 pub async fn status(
@@ -17,6 +20,19 @@ pub async fn status(
     Path(reference): Path<String>,
     headers: HeaderMap,
 ) -> Response {
+    app.control.count(Count::StatusQuery);
+    match app.control.take_fault(Endpoint::Status) {
+        Some(Fault::Slow { delay }) => tokio::time::sleep(delay).await,
+        Some(fault) => {
+            if fault == Fault::Unauthorized {
+                revoke_presented_token(&app, &headers);
+            }
+            if let Some(answer) = misbehave::answer(&fault) {
+                return answer;
+            }
+        }
+        None => {}
+    }
     if !bearer_ok(&app, &headers) {
         return responses::unauthorized();
     }
