@@ -134,7 +134,11 @@ impl Client {
     pub fn new(base: String) -> Client {
         Client {
             base,
-            http: reqwest::Client::new(),
+            // No test can hang on a sandbox that never answers.
+            http: reqwest::Client::builder()
+                .timeout(DEADLINE)
+                .build()
+                .unwrap(),
             signer: Signer::from_pem(&key("test-pkcs1-2048")).unwrap(),
         }
     }
@@ -257,4 +261,42 @@ pub fn assert_provider_error(body: &Value, code: u64, error_code: &str) {
 pub async fn json(response: reqwest::Response) -> Value {
     let bytes = response.bytes().await.unwrap();
     serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+}
+
+impl Client {
+    /// `POST /sandbox/faults` (asserts 201).
+    pub async fn inject(&self, fault: Value) {
+        let (status, v) = self
+            .control(reqwest::Method::POST, "faults", Some(fault))
+            .await;
+        assert_eq!(status, 201, "{v}");
+    }
+
+    /// `POST /sandbox/deliveries` (asserts 200).
+    pub async fn deliveries(&self, modes: Value) {
+        let (status, v) = self
+            .control(reqwest::Method::POST, "deliveries", Some(modes))
+            .await;
+        assert_eq!(status, 200, "{v}");
+    }
+
+    /// `POST /sandbox/settle`: waits for pending deliveries, then the counters.
+    pub async fn settle(&self) -> Value {
+        let (status, v) = self
+            .control(
+                reqwest::Method::POST,
+                "settle",
+                Some(serde_json::json!({"timeoutMs": 10_000})),
+            )
+            .await;
+        assert_eq!((status, &v["settled"]), (200, &Value::Bool(true)), "{v}");
+        v["counters"].clone()
+    }
+}
+
+/// The status query's answer as JSON.
+pub async fn order_status(client: &Client, token: &str, order: &str) -> Value {
+    let r = client.status(token, order).await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    json(r).await
 }
