@@ -8,15 +8,16 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::app::App;
 use crate::control::Control;
+use crate::control::counters::Counters;
 use crate::control::fault::{FaultError, FaultSpec, FaultWire};
-use crate::control::modes::{Deliveries, DeliveriesWire};
+use crate::control::modes::DeliveriesWire;
 use crate::responses;
 
 /// The longest `POST /sandbox/settle` waits.
@@ -40,6 +41,12 @@ fn control(app: Arc<App>) -> Control {
     Control::new(app)
 }
 
+/// `value` as JSON, its fields in their declared order.
+fn reply<T: Serialize>(status: StatusCode, value: &T) -> Response {
+    let body = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
+    (status, [("content-type", "application/json")], body).into_response()
+}
+
 fn refused(code: &str, message: &str) -> Response {
     responses::json(
         StatusCode::BAD_REQUEST,
@@ -47,13 +54,19 @@ fn refused(code: &str, message: &str) -> Response {
     )
 }
 
-fn pending(control: &Control) -> serde_json::Value {
-    let faults: Vec<FaultWire> = control
-        .pending_faults()
-        .iter()
-        .map(FaultWire::from_spec)
-        .collect();
-    json!({ "pending": faults })
+#[derive(Serialize)]
+struct Pending {
+    pending: Vec<FaultWire>,
+}
+
+fn pending(control: &Control) -> Pending {
+    Pending {
+        pending: control
+            .pending_faults()
+            .iter()
+            .map(FaultWire::from_spec)
+            .collect(),
+    }
 }
 
 async fn expire_tokens(State(app): State<Arc<App>>) -> StatusCode {
@@ -80,20 +93,16 @@ async fn inject(State(app): State<Arc<App>>, body: Bytes) -> Response {
         // Validated above; cannot fail.
         let _ = control.inject(spec);
     }
-    responses::json(StatusCode::CREATED, pending(&control))
+    reply(StatusCode::CREATED, &pending(&control))
 }
 
 async fn list_faults(State(app): State<Arc<App>>) -> Response {
-    responses::json(StatusCode::OK, pending(&control(app)))
+    reply(StatusCode::OK, &pending(&control(app)))
 }
 
 async fn clear_faults(State(app): State<Arc<App>>) -> StatusCode {
     control(app).clear_faults();
     StatusCode::NO_CONTENT
-}
-
-fn deliveries_json(d: Deliveries) -> serde_json::Value {
-    serde_json::to_value(DeliveriesWire::from(d)).unwrap_or_default()
 }
 
 async fn set_deliveries(State(app): State<Arc<App>>, body: Bytes) -> Response {
@@ -107,25 +116,30 @@ async fn set_deliveries(State(app): State<Arc<App>>, body: Bytes) -> Response {
     };
     let control = control(app);
     control.set_deliveries(wire.into());
-    responses::json(StatusCode::OK, deliveries_json(control.deliveries()))
+    reply(StatusCode::OK, &DeliveriesWire::from(control.deliveries()))
 }
 
 async fn deliveries(State(app): State<Arc<App>>) -> Response {
-    responses::json(StatusCode::OK, deliveries_json(control(app).deliveries()))
+    reply(
+        StatusCode::OK,
+        &DeliveriesWire::from(control(app).deliveries()),
+    )
 }
 
 async fn counters(State(app): State<Arc<App>>) -> Response {
-    let counters = control(app).counters();
-    responses::json(
-        StatusCode::OK,
-        serde_json::to_value(counters).unwrap_or_default(),
-    )
+    reply(StatusCode::OK, &control(app).counters())
 }
 
 #[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SettleBody {
     timeout_ms: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct Settled {
+    settled: bool,
+    counters: Counters,
 }
 
 /// Waits until no delivery is pending (at most `timeoutMs`, 10 s unless
@@ -145,9 +159,12 @@ async fn settle(State(app): State<Arc<App>>, body: Bytes) -> Response {
         .min(MAX_SETTLE);
     let control = control(app);
     let settled = control.settle(timeout).await;
-    responses::json(
+    reply(
         StatusCode::OK,
-        json!({ "settled": settled, "counters": control.counters() }),
+        &Settled {
+            settled,
+            counters: control.counters(),
+        },
     )
 }
 
