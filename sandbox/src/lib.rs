@@ -12,11 +12,26 @@
 //! the signature verifier, the signing string of a received body, and the
 //! callback and IPN types the deliveries are built from.
 //!
+//! For tests it misbehaves on purpose and counts what happened: faults on
+//! the next calls to an endpoint (401, 5xx HTML, 429, slow, a connection
+//! dropped after an accepted push), delivery modes (twice, never, callback
+//! after the IPN, per-push delays), counters, settle and reset, through
+//! [`Running::control`] or the HTTP control API under `/sandbox/`
+//! (sandbox/README.md).
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let pem = std::fs::read_to_string("public.pem")?;
 //! let sandbox = jenga_sandbox::start(jenga_sandbox::Config::with_public_key(pem)).await?;
 //! println!("{}", sandbox.base_url()); // http://127.0.0.1:PORT
+//! let control = sandbox.control();
+//! control.inject(jenga_sandbox::FaultSpec::once(
+//!     jenga_sandbox::Endpoint::Init,
+//!     jenga_sandbox::Fault::DropAfterAccept,
+//! ))?;
+//! // … a payment through your client …
+//! assert!(control.settle(std::time::Duration::from_secs(5)).await);
+//! println!("{:?}", control.counters().pushes);
 //! sandbox.stop().await;
 //! # Ok(()) }
 //! ```
