@@ -8,6 +8,8 @@ use std::time::Duration;
 use clap::Parser;
 use serde::Deserialize;
 
+pub use crate::signature::SignatureAmount;
+
 /// The documented test credentials the sandbox accepts by default.
 pub const DEFAULT_API_KEY: &str = "sandbox-api-key";
 /// Default merchant code.
@@ -48,6 +50,8 @@ pub struct Config {
     pub token_lifetime: Duration,
     /// Whether callbacks and IPNs may go to non-loopback hosts.
     pub allow_remote_callbacks: bool,
+    /// Which text of the amount the signature is checked over.
+    pub signature_amount: SignatureAmount,
 }
 
 impl Config {
@@ -69,6 +73,7 @@ impl Config {
             retry_delay: Duration::from_millis(200),
             token_lifetime: Duration::from_secs(15 * 60),
             allow_remote_callbacks: false,
+            signature_amount: SignatureAmount::AsSent,
         }
     }
 }
@@ -92,6 +97,7 @@ struct FileConfig {
     retry_delay_ms: Option<u64>,
     token_lifetime_secs: Option<u64>,
     allow_remote_callbacks: Option<bool>,
+    signature_amount: Option<SignatureAmount>,
 }
 
 /// A local stand-in for the Jenga M-Pesa STK push API.
@@ -148,6 +154,11 @@ pub struct Args {
     /// Allow callbacks and IPNs to non-loopback hosts.
     #[arg(long, env = "JENGA_SANDBOX_ALLOW_REMOTE_CALLBACKS")]
     pub allow_remote_callbacks: bool,
+    /// Which text of payment.details.paymentAmount the signature is checked
+    /// over: as written in the body, re-written with two decimals, or as a
+    /// whole number [default: as-sent].
+    #[arg(long, env = "JENGA_SANDBOX_SIGNATURE_AMOUNT", value_enum)]
+    pub signature_amount: Option<SignatureAmount>,
 }
 
 impl Args {
@@ -215,6 +226,10 @@ impl Args {
             .map_or(c.token_lifetime, Duration::from_secs);
         c.allow_remote_callbacks =
             self.allow_remote_callbacks || file.allow_remote_callbacks.unwrap_or(false);
+        c.signature_amount = self
+            .signature_amount
+            .or(file.signature_amount)
+            .unwrap_or(c.signature_amount);
         Ok(c)
     }
 }

@@ -1,10 +1,10 @@
-//! After an accepted push: the customer "answers" after a delay, the callback
-//! goes to `callbackUrl`, then the IPN (Basic auth) to the configured IPN URL.
-//! Both payloads are built from the core's own types and retried a bounded
-//! number of times on non-2xx or no answer.
+//! After an accepted push: the customer "answers" after a delay, the invoice
+//! settles, and the callback (to `callbackUrl`) and the IPN (Basic auth, to
+//! the configured IPN URL) are built from the core's own types; `send.rs`
+//! posts them in the order and number the delivery modes say.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use jenga_stk::{
     CallbackFailure, CallbackOutcome, CallbackPayment, DateTime, FailureReason, Ipn, IpnBank,
@@ -12,7 +12,9 @@ use jenga_stk::{
 };
 
 use crate::app::App;
+use crate::control::Plan;
 use crate::outcome::Outcome;
+use crate::send;
 use crate::state::unix_ms;
 
 /// Runs the whole delivery for one invoice.
@@ -21,8 +23,21 @@ pub async fn deliver(
     order_reference: String,
     invoice_number: String,
     outcome: Outcome,
+    plan: Plan,
 ) {
-    tokio::time::sleep(app.config.callback_delay).await;
+    run(&app, order_reference, invoice_number, outcome, &plan).await;
+    app.control.delivery_done(&plan);
+}
+
+async fn run(
+    app: &App,
+    order_reference: String,
+    invoice_number: String,
+    outcome: Outcome,
+    plan: &Plan,
+) {
+    let callback_delay = plan.deliveries.callback_delay;
+    tokio::time::sleep(callback_delay.unwrap_or(app.config.callback_delay)).await;
     let now = SystemTime::now();
     let n = app.memory().next();
     let receipt = format!("SBX{n:07}");
@@ -90,99 +105,43 @@ pub async fn deliver(
         result_desc: Some(result_desc.to_owned()),
         outcome: callback_outcome,
     };
-    post(
-        &app,
-        "callback",
-        &invoice.callback_url,
-        None,
-        callback.to_json(),
-    )
-    .await;
-
     let paid = outcome == Outcome::Paid;
-    let Some(ipn_url) = app.config.ipn_url.clone() else {
-        return;
-    };
-    if !paid && !app.config.send_failed_ipns {
-        return;
-    }
-    tokio::time::sleep(app.config.ipn_delay).await;
-    let ipn = Ipn {
-        callback_type: "IPN".to_owned(),
-        customer: IpnCustomer {
-            name: Some(customer_name),
-            mobile_number: Some(invoice.msisdn.clone()),
-            reference: Some(order_reference.clone()),
-        },
-        transaction: IpnTransaction {
-            date: Some(DateTime::from_system_time(now)),
-            reference: if paid { receipt } else { format!("SBXF{n:06}") },
-            payment_mode: Some(PaymentMode::Mpesa),
-            amount: invoice.amount,
-            currency: Some(invoice.currency.clone()),
-            service_charge: Some(jenga_stk::Amount::ZERO),
-            bill_number: Some(invoice.invoice_number.clone()),
-            served_by: Some("JENGA".to_owned()),
-            additional_info: Some("MPESA".to_owned()),
-            order_amount: Some(order_amount),
-            order_currency: Some(invoice.currency.clone()),
-            status: if paid {
-                IpnStatus::Success
-            } else {
-                IpnStatus::Failed
+    // Built now, sent when the modes say.
+    let ipn_url = (app.config.ipn_url.clone()).filter(|_| paid || app.config.send_failed_ipns);
+    let ipn = ipn_url.map(|ipn_url| {
+        let ipn = Ipn {
+            callback_type: "IPN".to_owned(),
+            customer: IpnCustomer {
+                name: Some(customer_name),
+                mobile_number: Some(invoice.msisdn.clone()),
+                reference: Some(order_reference.clone()),
             },
-            remarks: Some(result_desc.to_owned()),
-        },
-        bank: Some(IpnBank {
-            reference: Some("NONE".to_owned()),
-            transaction_type: Some("C".to_owned()),
-            account: Some("NONE".to_owned()),
-        }),
-    };
-    let auth = app.ipn_auth.authorization_header();
-    post(&app, "IPN", &ipn_url, Some(auth), ipn.to_json()).await;
-}
-
-/// POSTs `body` as JSON, retrying on non-2xx or no answer; true once delivered.
-async fn post(
-    app: &App,
-    what: &str,
-    url: &str,
-    authorization: Option<String>,
-    body: Vec<u8>,
-) -> bool {
-    // Logs show the URL without its query: a callback URL's query holds its token.
-    let shown = url.split('?').next().unwrap_or(url);
-    let attempts = app.config.delivery_attempts.max(1);
-    let mut delay = app.config.retry_delay;
-    for attempt in 1..=attempts {
-        let mut request = app
-            .client
-            .post(url)
-            .header("content-type", "application/json")
-            .body(body.clone());
-        if let Some(auth) = &authorization {
-            request = request.header("authorization", auth);
-        }
-        match request.send().await {
-            Ok(r) if r.status().is_success() => {
-                eprintln!("[sandbox] {what} delivered to {shown} (attempt {attempt})");
-                return true;
-            }
-            Ok(r) => eprintln!(
-                "[sandbox] {what} to {shown}: HTTP {} (attempt {attempt}/{attempts})",
-                r.status()
-            ),
-            Err(e) => eprintln!(
-                "[sandbox] {what} to {shown}: {} (attempt {attempt}/{attempts})",
-                e.without_url()
-            ),
-        }
-        if attempt < attempts {
-            tokio::time::sleep(delay).await;
-            delay = delay.saturating_mul(2).min(Duration::from_secs(30));
-        }
-    }
-    eprintln!("[sandbox] {what} to {shown}: gave up after {attempts} attempts");
-    false
+            transaction: IpnTransaction {
+                date: Some(DateTime::from_system_time(now)),
+                reference: if paid { receipt } else { format!("SBXF{n:06}") },
+                payment_mode: Some(PaymentMode::Mpesa),
+                amount: invoice.amount,
+                currency: Some(invoice.currency.clone()),
+                service_charge: Some(jenga_stk::Amount::ZERO),
+                bill_number: Some(invoice.invoice_number.clone()),
+                served_by: Some("JENGA".to_owned()),
+                additional_info: Some("MPESA".to_owned()),
+                order_amount: Some(order_amount),
+                order_currency: Some(invoice.currency.clone()),
+                status: if paid {
+                    IpnStatus::Success
+                } else {
+                    IpnStatus::Failed
+                },
+                remarks: Some(result_desc.to_owned()),
+            },
+            bank: Some(IpnBank {
+                reference: Some("NONE".to_owned()),
+                transaction_type: Some("C".to_owned()),
+                account: Some("NONE".to_owned()),
+            }),
+        };
+        (ipn_url, ipn.to_json())
+    });
+    send::send(app, plan, &invoice.callback_url, callback.to_json(), ipn).await;
 }

@@ -3,23 +3,56 @@
 //! A deterministic local stand-in for the Jenga M-Pesa STK push API: merchant
 //! auth, STK push init with signature verification, order status, and the
 //! callback and IPN deliveries, with outcomes chosen by the test phone number
-//! (see [`outcome`]). Every check uses the `jenga-stk` core.
+//! (see [`outcome`]).
+//!
+//! It is the provider's double, not the core's mirror: it judges a push by
+//! the rules the provider's page documents (`rules.rs`, each rule labelled
+//! documented or assumption), not by the core's stricter merchant-side
+//! checks. The core serves as the reference on the provider's side only:
+//! the signature verifier, the signing string of a received body, and the
+//! callback and IPN types the deliveries are built from.
+//!
+//! For tests it misbehaves on purpose and counts what happened: faults on
+//! the next calls to an endpoint (401, 5xx HTML, 429, slow, a connection
+//! dropped after an accepted push), delivery modes (twice, never, callback
+//! after the IPN, per-push delays), counters, settle and reset, through
+//! [`Running::control`] or the HTTP control API under `/sandbox/`
+//! (sandbox/README.md).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let pem = std::fs::read_to_string("public.pem")?;
 //! let sandbox = jenga_sandbox::start(jenga_sandbox::Config::with_public_key(pem)).await?;
 //! println!("{}", sandbox.base_url()); // http://127.0.0.1:PORT
+//! let control = sandbox.control();
+//! control.inject(jenga_sandbox::FaultSpec::once(
+//!     jenga_sandbox::Endpoint::Init,
+//!     jenga_sandbox::Fault::DropAfterAccept,
+//! ))?;
+//! // … a payment through your client …
+//! assert!(control.settle(std::time::Duration::from_secs(5)).await);
+//! println!("{:?}", control.counters().pushes);
 //! sandbox.stop().await;
 //! # Ok(()) }
 //! ```
 
+mod admin;
 mod app;
+mod auth;
 pub mod config;
+mod control;
 mod delivery;
+mod init;
+mod misbehave;
 pub mod outcome;
+mod raw_json;
 mod responses;
+mod rules;
+mod send;
+mod serve;
+mod signature;
 mod state;
+mod status;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -29,11 +62,17 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use config::{Args, Config};
+pub use control::Control;
+pub use control::counters::Counters;
+pub use control::fault::{Endpoint, Fault, FaultError, FaultSpec, MAX_DELAY};
+pub use control::modes::{CallbackMode, Deliveries, IpnMode};
+pub use signature::SignatureAmount;
 
 /// A running sandbox.
 #[derive(Debug)]
 pub struct Running {
     addr: SocketAddr,
+    control: Control,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<()>,
 }
@@ -49,9 +88,17 @@ impl Running {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting requests and waits for the server to end. Deliveries
-    /// in flight are dropped.
+    /// The test controls: faults, delivery modes, counters, reset (what the
+    /// HTTP control API under `/sandbox/` does, without HTTP).
+    pub fn control(&self) -> Control {
+        self.control.clone()
+    }
+
+    /// Stops accepting requests and waits for the server to end (open
+    /// connections finish their current request, for at most 5 s).
+    /// Deliveries not yet posted are dropped.
     pub async fn stop(self) {
+        self.control.disown_deliveries();
         let _ = self.shutdown.send(());
         let _ = self.task.await;
     }
@@ -98,17 +145,12 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let addr = listener.local_addr().map_err(StartError::Bind)?;
     let app = Arc::new(app::App::new(config, verifier, ipn_auth, client));
     let (shutdown, stopped) = oneshot::channel::<()>();
+    let control = Control::new(Arc::clone(&app));
     let router = app::router(app);
-    let task = tokio::spawn(async move {
-        let server = axum::serve(listener, router).with_graceful_shutdown(async {
-            let _ = stopped.await;
-        });
-        if let Err(e) = server.await {
-            eprintln!("[sandbox] server error: {e}");
-        }
-    });
+    let task = tokio::spawn(serve::serve(listener, router, stopped));
     Ok(Running {
         addr,
+        control,
         shutdown,
         task,
     })

@@ -71,6 +71,11 @@ impl State {
         self.tokens.get(token).is_some_and(|exp| *exp > now)
     }
 
+    /// Forgets one token: it is refused from now on.
+    pub fn revoke_token(&mut self, token: &str) {
+        self.tokens.remove(token);
+    }
+
     /// Makes every issued token expired (the `/sandbox/expire-tokens` admin call).
     pub fn expire_tokens(&mut self) {
         let past = SystemTime::now()
