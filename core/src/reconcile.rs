@@ -188,8 +188,7 @@ impl Ord for PaymentState {
 
 fn conflict(kind: ConflictKind, sources: &[EvidenceSource], description: String) -> Conflict {
     let mut sources = sources.to_vec();
-    sources.sort();
-    sources.dedup();
+    sort_unique(&mut sources, |a, b| a < b);
     Conflict {
         kind,
         sources,
@@ -281,8 +280,7 @@ pub fn reconcile(expected: &Expected, evidence: &Evidence<'_>) -> Reconciliation
     }
 
     // A canonical order: the decision cannot depend on arrival order.
-    pieces.sort();
-    pieces.dedup();
+    sort_unique(&mut pieces, |a, b| a < b);
     let successes: Vec<&Piece> = pieces
         .iter()
         .filter(|p| p.state == PaymentState::Paid)
@@ -361,14 +359,9 @@ pub fn reconcile(expected: &Expected, evidence: &Evidence<'_>) -> Reconciliation
             conflicts: Vec::new(),
         }
     };
-    conflicts.sort_by(|a, b| {
-        (a.kind.code(), &a.sources, &a.description).cmp(&(
-            b.kind.code(),
-            &b.sources,
-            &b.description,
-        ))
+    sort_unique(&mut conflicts, |a, b| {
+        (a.kind.code(), &a.sources, &a.description) < (b.kind.code(), &b.sources, &b.description)
     });
-    conflicts.dedup();
     Reconciliation {
         conflicts,
         ..reconciliation
@@ -390,8 +383,7 @@ fn same_ipn_both_ways(ipns: &[Ipn], order: &str, conflicts: &mut Vec<Conflict>) 
             })
         })
         .collect();
-    keys.sort_unstable();
-    keys.dedup();
+    sort_unique(&mut keys, |a, b| a < b);
     for key in keys {
         conflicts.push(conflict(
             ConflictKind::SourcesDisagree,
@@ -405,8 +397,7 @@ fn same_ipn_both_ways(ipns: &[Ipn], order: &str, conflicts: &mut Vec<Conflict>) 
 fn payments_disagree(successes: &[&Piece], conflicts: &mut Vec<Conflict>) {
     fn distinct<T: Ord + Clone>(values: impl Iterator<Item = T>) -> Vec<T> {
         let mut v: Vec<T> = values.collect();
-        v.sort();
-        v.dedup();
+        sort_unique(&mut v, |a, b| a < b);
         v
     }
     let receipts = distinct(successes.iter().filter_map(|p| p.receipt.clone()));
@@ -470,8 +461,7 @@ fn status_piece(status: &OrderStatus, conflicts: &mut Vec<Conflict>) -> Piece {
         .iter()
         .filter_map(|i| i.mpesa_receipt.clone())
         .collect();
-    receipts.sort();
-    receipts.dedup();
+    sort_unique(&mut receipts, |a, b| a < b);
     if receipts.len() > 1 {
         conflicts.push(conflict(
             ConflictKind::PaymentsDisagree,
@@ -494,4 +484,18 @@ fn status_piece(status: &OrderStatus, conflicts: &mut Vec<Conflict>) -> Piece {
         amount,
         currency: None,
     }
+}
+
+/// Sorts and de-duplicates a short list. An insertion sort: the lists here
+/// hold a few pieces of evidence, and in WebAssembly it is a few hundred
+/// bytes of code where the standard library's sort costs kilobytes per type.
+fn sort_unique<T: PartialEq>(v: &mut Vec<T>, less: impl Fn(&T, &T) -> bool) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && less(&v[j], &v[j - 1]) {
+            v.swap(j, j - 1);
+            j -= 1;
+        }
+    }
+    v.dedup();
 }

@@ -62,7 +62,10 @@ pub(crate) fn read_answer(
     }
 }
 
-/// The rejection for a body that is not the provider's JSON envelope.
+/// The rejection for a body that is not the provider's JSON envelope. The
+/// token endpoint's answers keep no excerpt: its request carries the API key
+/// and the consumer secret, which a misbehaving gateway could echo back in
+/// a form too short to recognise.
 pub(crate) fn unreadable_answer(endpoint: Endpoint, http_status: u16, body: &[u8]) -> Rejection {
     let (kind, action) = unreadable(endpoint, http_status);
     Rejection {
@@ -72,7 +75,10 @@ pub(crate) fn unreadable_answer(endpoint: Endpoint, http_status: u16, body: &[u8
         error_code: None,
         kind,
         action,
-        body_excerpt: excerpt(body),
+        body_excerpt: match endpoint {
+            Endpoint::Token => None,
+            Endpoint::Init | Endpoint::Status => excerpt(body),
+        },
     }
 }
 
@@ -118,7 +124,14 @@ pub(crate) fn excerpt(body: &[u8]) -> Option<String> {
         return None;
     }
     let head = &body[..body.len().min(4096)];
-    let text = String::from_utf8_lossy(head);
+    let mut text = String::from_utf8_lossy(head).into_owned();
+    if head.len() < body.len() {
+        // Cut mid-word: drop the word's start, which may be a token's.
+        let keep = text
+            .trim_end_matches(|c: char| !c.is_whitespace() && c != '>')
+            .len();
+        text.truncate(keep);
+    }
     let mut plain = String::new();
     let mut in_tag = false;
     for c in text.chars() {
@@ -205,6 +218,9 @@ mod tests {
             excerpt(b"\xff\xfeplain\x00text").as_deref(),
             Some("\u{fffd}\u{fffd}plain text")
         );
+        // A token cut by the 4096-byte window shows none of its characters.
+        let straddling = format!("{}eyJhbGciOiJSUzI1NiJ9.Acc3ss-T0ken tail", " ".repeat(4080));
+        assert_eq!(excerpt(straddling.as_bytes()), None);
     }
 
     #[test]

@@ -166,6 +166,27 @@ impl RejectionKind {
             RejectionKind::Unknown => "unknown",
         }
     }
+    /// Looks a kind up by its code.
+    pub fn from_code(code: &str) -> Option<RejectionKind> {
+        use RejectionKind::*;
+        [
+            InvalidRequest,
+            DuplicateReference,
+            Unauthorized,
+            InvalidSignature,
+            NotFound,
+            TelcoNotAuthorized,
+            PushFailed,
+            ServiceError,
+            TransactionNotFound,
+            RateLimited,
+            ServerError,
+            InvalidResponse,
+            Unknown,
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
+    }
 }
 
 /// The usual causes of a 403 on the STK push, for logs and error messages.
@@ -195,7 +216,9 @@ pub struct Rejection {
     pub action: NextAction,
     /// For a body that is not the provider's JSON (an HTML gateway page,
     /// plain text): its first words, tags and control characters removed and
-    /// long token-like runs redacted, for logs. `None` for JSON or empty bodies.
+    /// long token-like runs redacted, for logs. `None` for JSON or empty
+    /// bodies, and for every answer of the token endpoint (whose request
+    /// carries the merchant's secrets).
     pub body_excerpt: Option<String>,
 }
 
