@@ -174,6 +174,19 @@ impl CallbackUrls {
         })
     }
 
+    /// The URL made by [`callback_url`](Self::callback_url) for the same
+    /// base and order but another payment reference (a payment pushed again),
+    /// or `None` when `url` is not one of this secret's URLs.
+    pub fn for_payment_reference(&self, url: &str, payment_reference: &str) -> Option<String> {
+        let refs = self.verify_url(url).ok()?;
+        let start = [format!("?{ORDER_PARAM}="), format!("&{ORDER_PARAM}=")]
+            .iter()
+            .filter_map(|marker| url.find(marker.as_str()))
+            .min()?;
+        self.callback_url(&url[..start], &refs.order_reference, payment_reference)
+            .ok()
+    }
+
     /// Verifies the URL's token, parses the body, and checks that the
     /// callback's `transactionReference` is the payment the URL was made for.
     pub fn verify_callback(
@@ -238,6 +251,37 @@ fn percent_decode(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_for_another_payment_of_the_same_order() {
+        let urls = CallbackUrls::new(b"0123456789abcdef0123456789abcdef").unwrap();
+        for base in [
+            "https://shop.example.com/cb",
+            "https://shop.example.com/cb?shop=7",
+        ] {
+            let first = urls.callback_url(base, "OR1", "PAY1").unwrap();
+            let second = urls.for_payment_reference(&first, "PAY1R2").unwrap();
+            assert_eq!(second, urls.callback_url(base, "OR1", "PAY1R2").unwrap());
+            let refs = urls.verify_url(&second).unwrap();
+            assert_eq!(
+                (
+                    refs.order_reference.as_str(),
+                    refs.payment_reference.as_str()
+                ),
+                ("OR1", "PAY1R2")
+            );
+        }
+        // Not one of this secret's URLs: no new URL is made for it.
+        let other = CallbackUrls::new(b"another secret of 32 bytes or more!").unwrap();
+        let foreign = other
+            .callback_url("https://x.example/cb", "OR1", "PAY1")
+            .unwrap();
+        assert_eq!(urls.for_payment_reference(&foreign, "PAY2"), None);
+        assert_eq!(
+            urls.for_payment_reference("https://x.example/cb", "PAY2"),
+            None
+        );
+    }
 
     const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
 

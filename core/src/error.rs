@@ -460,6 +460,52 @@ impl fmt::Display for AuthError {
 
 impl std::error::Error for AuthError {}
 
+/// A payment flow used out of turn, fed evidence of another payment, or
+/// restored from text that is not a saved flow: the caller's mistake.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FlowError {
+    /// `poll` while an answer is awaited: hand in the answer (or the
+    /// transport failure) of the request sent first.
+    Busy,
+    /// An answer or a transport failure handed in while no request was sent.
+    Idle,
+    /// A callback or IPN for another payment (its payment or order reference
+    /// is not this flow's).
+    NotThisPayment,
+    /// The saved state is not a flow this version reads (or is damaged).
+    InvalidState(String),
+}
+
+impl FlowError {
+    /// The stable machine code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            FlowError::Busy => "flow_busy",
+            FlowError::Idle => "flow_idle",
+            FlowError::NotThisPayment => "flow_not_this_payment",
+            FlowError::InvalidState(_) => "flow_state_invalid",
+        }
+    }
+}
+
+impl fmt::Display for FlowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FlowError::Busy => f.write_str(
+                "the flow awaits the answer to the request it sent: hand that in before polling again",
+            ),
+            FlowError::Idle => f.write_str("no request of this flow awaits an answer"),
+            FlowError::NotThisPayment => {
+                f.write_str("this callback or IPN is for another payment than this flow's")
+            }
+            FlowError::InvalidState(why) => write!(f, "not a saved payment flow: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for FlowError {}
+
 /// Any error of this crate: one type to match on, with a stable [`code`](Error::code).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -476,6 +522,8 @@ pub enum Error {
     Auth(AuthError),
     /// The provider refused a request (see the rejection's action).
     Rejected(crate::response::Rejection),
+    /// A payment flow was used out of turn or restored from bad text.
+    Flow(FlowError),
 }
 
 impl Error {
@@ -488,6 +536,7 @@ impl Error {
             Error::Parse(e) => e.code(),
             Error::Auth(e) => e.code(),
             Error::Rejected(_) => "provider_rejected",
+            Error::Flow(e) => e.code(),
         }
     }
 
@@ -496,7 +545,11 @@ impl Error {
         match self {
             Error::Validation(e) => e.problems().first().map(|p| p.field.as_str()),
             Error::Parse(e) => e.field(),
-            Error::Key(_) | Error::Signature(_) | Error::Auth(_) | Error::Rejected(_) => None,
+            Error::Key(_)
+            | Error::Signature(_)
+            | Error::Auth(_)
+            | Error::Rejected(_)
+            | Error::Flow(_) => None,
         }
     }
 
@@ -518,6 +571,7 @@ impl fmt::Display for Error {
             Error::Parse(e) => e.fmt(f),
             Error::Auth(e) => e.fmt(f),
             Error::Rejected(r) => r.fmt(f),
+            Error::Flow(e) => e.fmt(f),
         }
     }
 }
@@ -530,6 +584,7 @@ impl std::error::Error for Error {
             Error::Signature(e) => Some(e),
             Error::Parse(e) => Some(e),
             Error::Auth(e) => Some(e),
+            Error::Flow(e) => Some(e),
             Error::Rejected(_) => None,
         }
     }
@@ -556,6 +611,12 @@ impl From<SignatureError> for Error {
 impl From<ParseError> for Error {
     fn from(e: ParseError) -> Self {
         Error::Parse(e)
+    }
+}
+
+impl From<FlowError> for Error {
+    fn from(e: FlowError) -> Self {
+        Error::Flow(e)
     }
 }
 

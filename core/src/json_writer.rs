@@ -85,6 +85,15 @@ pub(crate) struct ArrayWriter<'a> {
 }
 
 impl ArrayWriter<'_> {
+    /// A string element.
+    pub(crate) fn string(&mut self, value: &str) {
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        write_string(self.out, value);
+    }
+
     /// An object element written by `f`.
     pub(crate) fn object(&mut self, f: impl FnOnce(&mut ObjectWriter<'_>)) {
         if !self.first {

@@ -102,7 +102,10 @@ mod callback;
 mod callback_url;
 mod country;
 mod error;
+mod flow;
 mod http;
+#[cfg(feature = "http")]
+mod http_crate;
 mod ipn;
 mod json;
 mod json_writer;
@@ -126,10 +129,16 @@ pub use callback::{
 pub use callback_url::{CallbackRefs, CallbackUrls, MIN_CALLBACK_SECRET_BYTES};
 pub use country::Country;
 pub use error::{
-    AuthError, Error, KeyError, ParseError, ParseErrorKind, Problem, ProblemCode, SignatureError,
-    ValidationError,
+    AuthError, Error, FlowError, KeyError, ParseError, ParseErrorKind, Problem, ProblemCode,
+    SignatureError, ValidationError,
+};
+pub use flow::{
+    Action, FLOW_STATE_VERSION, FlowContext, FlowRequest, Outcome, OutcomeKind, PaymentFlow, Phase,
+    RetryPolicy, SharedTokens, TokenGrant,
 };
 pub use http::{Environment, HttpRequest, Method};
+#[cfg(feature = "http")]
+pub use http_crate::HttpConversionError;
 pub use ipn::{
     Ipn, IpnAuth, IpnBank, IpnCustomer, IpnStatus, IpnTransaction, PaymentMode, parse_ipn,
 };

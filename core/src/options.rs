@@ -137,6 +137,45 @@ static PHONE_FORMAT: Variants = Variants {
 };
 
 impl RequestOptions {
+    /// The options in their JSON form, every field written; [`from_json`](Self::from_json)
+    /// reads it back to equal options.
+    pub fn to_json(&self) -> String {
+        let mut out = Vec::with_capacity(160);
+        let mut w = crate::json_writer::ObjectWriter::new(&mut out);
+        w.string(
+            "amountDecimals",
+            AMOUNT_DECIMALS.names[match self.amount_style.decimals {
+                AmountDecimals::Whole => 0,
+                AmountDecimals::Two => 1,
+            }],
+        );
+        w.string(
+            "amountEncoding",
+            AMOUNT_ENCODING.names[match self.amount_style.encoding {
+                AmountEncoding::Number => 0,
+                AmountEncoding::String => 1,
+            }],
+        );
+        w.string(
+            "phoneFormat",
+            PHONE_FORMAT.names[match self.phone_format {
+                PhoneFormat::AsGiven => 0,
+                PhoneFormat::Local => 1,
+                PhoneFormat::International => 2,
+            }],
+        );
+        if let Some(max) = self.max_amount {
+            w.string("maxAmount", &max.to_string());
+        }
+        w.raw("maxReferenceLength", &self.max_reference_len.to_string());
+        w.raw(
+            "maxDescriptionLength",
+            &self.max_description_len.to_string(),
+        );
+        w.close();
+        String::from_utf8(out).unwrap_or_default()
+    }
+
     /// Reads options from their JSON form (see the crate's vector README).
     pub fn from_json(json: &[u8]) -> Result<RequestOptions, crate::ValidationError> {
         use crate::error::{ProblemCode, Problems};
@@ -187,5 +226,39 @@ impl RequestOptions {
                 .unwrap_or(defaults.max_description_len),
         };
         problems.into_result(options)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_form_round_trips() {
+        let all = [
+            RequestOptions::default(),
+            RequestOptions {
+                amount_style: AmountStyle {
+                    decimals: AmountDecimals::Two,
+                    encoding: AmountEncoding::String,
+                },
+                phone_format: PhoneFormat::International,
+                max_amount: Some(Amount::from_hundredths(150_050)),
+                max_reference_len: 20,
+                max_description_len: 50,
+            },
+            RequestOptions {
+                phone_format: PhoneFormat::Local,
+                ..RequestOptions::default()
+            },
+        ];
+        for options in all {
+            let text = options.to_json();
+            assert_eq!(
+                RequestOptions::from_json(text.as_bytes()).unwrap(),
+                options,
+                "{text}"
+            );
+        }
     }
 }

@@ -408,6 +408,20 @@ impl TokenState {
         self
     }
 
+    /// The environment the token requests go to.
+    pub fn environment(&self) -> &Environment {
+        &self.environment
+    }
+
+    /// Keeps the outcome of a token request parsed elsewhere: a token is
+    /// stored, a rejection drops the old one.
+    pub(crate) fn accept(&mut self, response: &TokenResponse) {
+        self.current = match response {
+            TokenResponse::Token(token) => Some(token.clone()),
+            TokenResponse::Rejected(_) => None,
+        };
+    }
+
     /// The current token, if any (whether or not it is still fresh).
     pub fn token(&self) -> Option<&Token> {
         self.current.as_ref()

@@ -249,3 +249,46 @@ fn provider_side_signing_string_matches_for_every_style() {
     let err = signing_string_of_body(br#"{"order":{}}"#, &Limits::default()).unwrap_err();
     assert_eq!(err.code(), "missing_field");
 }
+
+#[test]
+fn a_push_again_keeps_the_order_and_the_signature() {
+    let pem = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/keys/test-pkcs1-2048.pem"),
+    )
+    .unwrap();
+    let signer = jenga_stk::Signer::from_pem(&pem).unwrap();
+    let first = jenga_stk::StkPush::new(&page_input(), &jenga_stk::RequestOptions::default())
+        .unwrap()
+        .sign(&signer)
+        .unwrap();
+    let again = first
+        .with_payment_reference("MKQR28922980073R2AB12", "https://shop.example.com/cb?x=1")
+        .unwrap();
+    assert_eq!(again.push().payment_reference(), "MKQR28922980073R2AB12");
+    assert_eq!(
+        again.push().callback_url(),
+        "https://shop.example.com/cb?x=1"
+    );
+    assert_eq!(again.push().signing_string(), first.push().signing_string());
+    assert_eq!(again.signature(), first.signature());
+    assert!(again.verify(&signer.verifier()).is_ok());
+    let body = String::from_utf8(again.push().body().to_vec()).unwrap();
+    assert!(
+        body.contains("\"paymentReference\":\"MKQR28922980073R2AB12\""),
+        "{body}"
+    );
+    assert_eq!(
+        body.replace("MKQR28922980073R2AB12", "MKQR28922980073")
+            .replace(
+                "https://shop.example.com/cb?x=1",
+                first.push().callback_url()
+            ),
+        String::from_utf8(first.push().body().to_vec()).unwrap()
+    );
+    // The new parts are validated as in a new push.
+    let e = first
+        .with_payment_reference("MKQR-1", "ftp://x")
+        .unwrap_err();
+    let codes: Vec<&str> = e.problems().iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, ["invalid_reference", "invalid_url"]);
+}

@@ -9,7 +9,7 @@
 
 use super::input::StkPushInput;
 use super::json_input;
-use super::validate::{Validated, validate};
+use super::validate::{self as rules, Validated, validate};
 use crate::amount::Amount;
 use crate::country::Country;
 use crate::error::{Problems, SignatureError, ValidationError};
@@ -26,6 +26,7 @@ pub const STK_PUSH_PATH: &str = "/api-checkout/mpesa-stk-push/v3.0/init";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StkPush {
     fields: Validated,
+    options: RequestOptions,
     body: Vec<u8>,
     signing_string: String,
 }
@@ -64,9 +65,15 @@ impl StkPush {
         .concat();
         StkPush {
             fields: v,
+            options: options.clone(),
             body,
             signing_string,
         }
+    }
+
+    /// The options the request was validated and written with.
+    pub fn options(&self) -> &RequestOptions {
+        &self.options
     }
 
     /// The exact JSON body bytes (compact, fields in the provider page's order).
@@ -196,6 +203,36 @@ impl SignedStkPush {
     /// The signature (the `Signature` header's value).
     pub fn signature(&self) -> &Signature {
         &self.signature
+    }
+
+    /// The same request with another `payment.paymentReference` and
+    /// `payment.callbackUrl` (each validated as in [`StkPush::new`]), keeping
+    /// the signature: the signing string covers neither, so it is unchanged.
+    /// This is how a payment is pushed again after the provider said it does
+    /// not know the first push: a new payment reference, the same order.
+    pub fn with_payment_reference(
+        &self,
+        payment_reference: &str,
+        callback_url: &str,
+    ) -> Result<SignedStkPush, ValidationError> {
+        let mut problems = Problems::default();
+        crate::text::reference(
+            &mut problems,
+            "payment.paymentReference",
+            payment_reference,
+            self.push.options.max_reference_len,
+        );
+        rules::callback_url(&mut problems, callback_url);
+        problems.into_result(())?;
+        let mut fields = self.push.fields.clone();
+        fields.payment_reference = payment_reference.to_owned();
+        fields.callback_url = callback_url.to_owned();
+        let push = StkPush::from_validated(fields, &self.push.options);
+        debug_assert_eq!(push.signing_string, self.push.signing_string);
+        Ok(SignedStkPush {
+            push,
+            signature: self.signature.clone(),
+        })
     }
 
     /// Checks the signature against a public key, e.g. the one registered

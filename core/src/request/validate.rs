@@ -320,7 +320,7 @@ fn phone(
     })
 }
 
-fn callback_url(p: &mut Problems, value: &str) {
+pub(crate) fn callback_url(p: &mut Problems, value: &str) {
     let field = "payment.callbackUrl";
     let Some(value) = text::required(p, field, value, MAX_URL) else {
         return;

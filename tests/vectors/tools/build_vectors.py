@@ -23,6 +23,7 @@ from decimal import Decimal
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import answer_vectors  # noqa: E402
+import flow_vectors  # noqa: E402
 import lifecycle_vectors  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
@@ -567,7 +568,7 @@ def main():
         stk_push_cases(),
     )
     write("keys.json", "load_key", "Load a private (signer) or public (verifier) key from tests/keys/<key>.pem.", key_cases())
-    for name, operation, description, cases in lifecycle_vectors.all_files() + answer_vectors.all_files():
+    for name, operation, description, cases in lifecycle_vectors.all_files() + answer_vectors.all_files() + flow_vectors.all_files():
         write(name, operation, description, cases)
     write(
         "signatures.json",
