@@ -85,6 +85,8 @@ def pay(client: Client, signer: jenga_stk.Signer, msisdn: str, amount: Decimal, 
             print(f"accepted (code {answer.code}), invoice {answer.invoice_number}")
             break
         print(f"refused: {answer}")
+        if answer.action == "check_status_first":
+            break  # the prompt may be on the phone: never push again blindly; ask the provider
         if answer.action != "retry_with_backoff":
             return 2
         time.sleep(0.2 * 2**attempt)  # a transient failure: back off, then new references

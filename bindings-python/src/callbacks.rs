@@ -8,7 +8,7 @@ use jenga_stk::{
     CallbackFailure, CallbackOutcome, CallbackPayment, CallbackRefs, CallbackUrls, StkCallback,
 };
 
-use crate::convert::{Bytes, datetime, decimal, limits_in, opt_decimal, str_};
+use crate::convert::{Bytes, decimal, limits_in, opt_datetime, opt_decimal, opt_str, str_};
 use crate::errors::OrRaise;
 use crate::shield::shield;
 use crate::values::{PyLimits, value_class};
@@ -21,9 +21,10 @@ value_class! {
         mpesa_receipt,
         /// `Amount`, a `Decimal`.
         amount,
-        /// `PhoneNumber`, as its digits (`"254722000000"`).
+        /// `PhoneNumber` as sent (`"254722000000"`, masked `"2547*****000"`,
+        /// `"+254…"`), or `None`.
         phone_number,
-        /// `TransactionDate`, an aware `datetime` in East Africa Time.
+        /// `TransactionDate`, an aware `datetime` in East Africa Time, or `None`.
         transaction_date,
         /// `Balance` when it has a value (a `Decimal`), else `None`.
         balance,
@@ -52,13 +53,13 @@ value_class! {
     fields {
         /// `transactionReference`: the request's payment reference.
         transaction_reference,
-        /// `MerchantRequestID`.
+        /// `MerchantRequestID`, or `None`.
         merchant_request_id,
-        /// `CheckoutRequestID`.
+        /// `CheckoutRequestID`, or `None`.
         checkout_request_id,
         /// `ResultCode` as sent (0 is paid).
         result_code,
-        /// `ResultDesc`.
+        /// `ResultDesc`, or `None`.
         result_desc,
         /// `CallbackPayment` (paid) or `CallbackFailure`.
         outcome,
@@ -80,8 +81,8 @@ pub(crate) fn callback_to_py(py: Python<'_>, c: StkCallback) -> PyResult<Py<PySt
             let value = PyCallbackPayment {
                 mpesa_receipt: str_(py, &p.mpesa_receipt),
                 amount: decimal(py, p.amount)?,
-                phone_number: str_(py, &p.phone_number),
-                transaction_date: datetime(py, p.transaction_date)?,
+                phone_number: opt_str(py, p.phone_number.as_deref()),
+                transaction_date: opt_datetime(py, p.transaction_date)?,
                 balance: opt_decimal(py, p.balance)?,
                 inner: p.clone(),
             };
@@ -97,10 +98,10 @@ pub(crate) fn callback_to_py(py: Python<'_>, c: StkCallback) -> PyResult<Py<PySt
     };
     let value = PyStkCallback {
         transaction_reference: str_(py, &c.transaction_reference),
-        merchant_request_id: str_(py, &c.merchant_request_id),
-        checkout_request_id: str_(py, &c.checkout_request_id),
+        merchant_request_id: opt_str(py, c.merchant_request_id.as_deref()),
+        checkout_request_id: opt_str(py, c.checkout_request_id.as_deref()),
         result_code: c.result_code.into_pyobject(py)?.into_any().unbind(),
-        result_desc: str_(py, &c.result_desc),
+        result_desc: opt_str(py, c.result_desc.as_deref()),
         outcome,
         inner: c,
     };

@@ -5,7 +5,7 @@ use pyo3::types::PyBytes;
 
 use jenga_stk::{Ipn, IpnAuth, IpnBank, IpnCustomer, IpnTransaction};
 
-use crate::convert::{Bytes, datetime, decimal, limits_in, opt_decimal, opt_str, str_};
+use crate::convert::{Bytes, decimal, limits_in, opt_datetime, opt_decimal, opt_str, str_};
 use crate::errors::OrRaise;
 use crate::shield::shield;
 use crate::values::{PyLimits, value_class};
@@ -18,7 +18,8 @@ value_class! {
         name,
         /// `customer.mobileNumber`, or `None`.
         mobile_number,
-        /// `customer.reference`: your order reference.
+        /// `customer.reference`: your order reference, or `None` (a payment
+        /// that did not come from a push).
         reference,
     }
     repr { name, mobile_number, reference }
@@ -29,15 +30,15 @@ value_class! {
     /// `transaction.*` of an IPN.
     PyIpnTransaction as "IpnTransaction", inner: IpnTransaction,
     fields {
-        /// `transaction.date`, an aware `datetime` in East Africa Time.
+        /// `transaction.date`, an aware `datetime` in East Africa Time, or `None`.
         date,
         /// `transaction.reference`: the M-Pesa receipt, and the dedupe key.
         reference,
-        /// `transaction.paymentMode`: `"MPESA"`, `"CARD"`, …, or what was sent.
+        /// `transaction.paymentMode`: `"MPESA"`, `"CARD"`, …, what was sent, or `None`.
         payment_mode,
         /// `transaction.amount`, a `Decimal`.
         amount,
-        /// `transaction.currency`.
+        /// `transaction.currency`, or `None`.
         currency,
         /// `transaction.serviceCharge`, a `Decimal`, or `None`.
         service_charge,
@@ -90,7 +91,8 @@ value_class! {
         bank,
         /// The key to drop redeliveries: `transaction.reference`.
         dedupe_key,
-        /// Your order reference: `customer.reference`.
+        /// Your order reference: `customer.reference`, or `None` for a
+        /// payment that did not come from a push (answer it, store or ignore it).
         order_reference,
     }
     repr { order_reference, dedupe_key, transaction }
@@ -108,16 +110,16 @@ fn ipn_to_py(py: Python<'_>, ipn: Ipn) -> PyResult<Py<PyIpn>> {
     let customer = PyIpnCustomer {
         name: opt_str(py, c.name.as_deref()),
         mobile_number: opt_str(py, c.mobile_number.as_deref()),
-        reference: str_(py, &c.reference),
+        reference: opt_str(py, c.reference.as_deref()),
         inner: c.clone(),
     };
     let t = &ipn.transaction;
     let transaction = PyIpnTransaction {
-        date: datetime(py, t.date)?,
+        date: opt_datetime(py, t.date)?,
         reference: str_(py, &t.reference),
-        payment_mode: str_(py, t.payment_mode.as_str()),
+        payment_mode: opt_str(py, t.payment_mode.as_ref().map(|m| m.as_str())),
         amount: decimal(py, t.amount)?,
-        currency: str_(py, &t.currency),
+        currency: opt_str(py, t.currency.as_deref()),
         service_charge: opt_decimal(py, t.service_charge)?,
         bill_number: opt_str(py, t.bill_number.as_deref()),
         served_by: opt_str(py, t.served_by.as_deref()),
@@ -147,7 +149,7 @@ fn ipn_to_py(py: Python<'_>, ipn: Ipn) -> PyResult<Py<PyIpn>> {
         transaction: Py::new(py, transaction)?.into_any(),
         bank,
         dedupe_key: str_(py, ipn.dedupe_key()),
-        order_reference: str_(py, ipn.order_reference()),
+        order_reference: opt_str(py, ipn.order_reference()),
         inner: ipn,
     };
     Py::new(py, value)

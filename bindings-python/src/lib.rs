@@ -63,7 +63,7 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<responses::PyRejection>()?;
     m.add_class::<responses::PyInitAccepted>()?;
     m.add_function(wrap_pyfunction!(responses::classify_init_response, m)?)?;
-    m.add_function(wrap_pyfunction!(responses::is_retryable_status, m)?)?;
+    m.add_function(wrap_pyfunction!(responses::advise_transport_failure, m)?)?;
 
     m.add_class::<tokens::PyCredentials>()?;
     m.add_class::<tokens::PyToken>()?;

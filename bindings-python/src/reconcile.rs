@@ -19,9 +19,11 @@ value_class! {
     /// One disagreement between the sources, for logs and manual review.
     PyConflict as "Conflict", inner: Conflict,
     fields {
-        /// `sources_disagree`, `reference_mismatch`, `amount_mismatch` or `currency_mismatch`.
+        /// `sources_disagree`, `payments_disagree`, `reference_mismatch`,
+        /// `amount_mismatch` or `currency_mismatch`.
         kind,
-        /// The sources involved, a tuple of `ipn`, `status_query`, `callback`.
+        /// The sources involved, a tuple of `ipn`, `status_query`, `callback`
+        /// (in that order).
         sources,
         /// A readable description.
         description,
@@ -46,10 +48,16 @@ value_class! {
         mpesa_receipt,
         /// The amount paid (a `Decimal`), when known.
         amount_paid,
-        /// Every disagreement found, a tuple of `Conflict`.
+        /// The currency paid (`"KES"`), when a successful piece of evidence
+        /// states it (the status query never does; some IPNs omit it).
+        currency_paid,
+        /// True when the order is paid and the currency paid is stated and is
+        /// the expected one; false: unconfirmed (or wrong: see `conflicts`).
+        currency_confirmed,
+        /// Every disagreement found, a tuple of `Conflict`, in a fixed order.
         conflicts,
     }
-    repr { state, decided_by, confirmed, mpesa_receipt, amount_paid, conflicts }
+    repr { state, decided_by, confirmed, mpesa_receipt, amount_paid, currency_paid, conflicts }
     methods {}
 }
 
@@ -78,10 +86,12 @@ fn expected_amount(value: &Bound<'_, PyAny>) -> PyResult<Amount> {
         .or_raise(value.py())
 }
 
-/// Decides the order's state from the evidence, ranking IPN > status query >
-/// callback. `amount` (`Decimal`, `int` or `str`) and `currency`, when given,
-/// are checked against what was paid; evidence about other orders is ignored
-/// and reported as a conflict.
+/// Decides the order's state from the evidence, whatever order it came in:
+/// a successful attempt wins over failed ones, and `decided_by` names the
+/// strongest source that agrees (IPN > status query > callback). `amount`
+/// (`Decimal`, `int` or `str`) and `currency`, when given, are checked
+/// against what was paid; evidence about other orders is ignored and
+/// reported as a conflict.
 #[pyfunction]
 #[pyo3(signature = (
     *,
@@ -128,6 +138,11 @@ pub(crate) fn reconcile(
             confirmed: PyBool::new(py, r.confirmed).to_owned().into_any().unbind(),
             mpesa_receipt: opt_str(py, r.mpesa_receipt.as_deref()),
             amount_paid: opt_decimal(py, r.amount_paid)?,
+            currency_paid: opt_str(py, r.currency_paid.as_deref()),
+            currency_confirmed: PyBool::new(py, r.currency_confirmed)
+                .to_owned()
+                .into_any()
+                .unbind(),
             conflicts: PyTuple::new(py, conflicts)?.into_any().unbind(),
             inner: r,
         };

@@ -1,9 +1,13 @@
 //! The provider's answers: accepted, or a `Rejection` that keeps the
-//! provider's code and message and says what to do next.
+//! provider's code and message and says what to do next; and the advice
+//! when no answer came at all (`advise_transport_failure`).
 
 use pyo3::prelude::*;
 
-use jenga_stk::{InitAccepted, InitResponse, Rejection};
+use jenga_stk::{
+    Endpoint, InitAccepted, InitResponse, Problem, ProblemCode, Rejection, TransportFailure,
+    ValidationError,
+};
 
 use crate::convert::{Bytes, limits_in, opt_decimal, opt_str, str_};
 use crate::errors::OrRaise;
@@ -11,9 +15,10 @@ use crate::shield::shield;
 use crate::values::{PyLimits, value_class};
 
 value_class! {
-    /// A refusal by the provider. `kind` and `action` are stable codes
-    /// (`action`: `do_not_retry`, `refresh_token_and_retry`,
-    /// `retry_with_backoff` or `fix_signature`); `str()` is a readable summary.
+    /// A refusal by the provider, or an answer that could not be read. `kind`
+    /// and `action` are stable codes (`action`: `do_not_retry`,
+    /// `refresh_token_and_retry`, `retry_with_backoff`, `fix_signature` or
+    /// `check_status_first`); `str()` is a readable summary.
     PyRejection as "Rejection", inner: Rejection,
     fields {
         /// The HTTP status.
@@ -26,10 +31,14 @@ value_class! {
         error_code,
         /// The classification, e.g. `"push_failed"`, `"invalid_signature"`.
         kind,
-        /// What to do next, e.g. `"retry_with_backoff"`.
+        /// What to do next, e.g. `"retry_with_backoff"`, `"check_status_first"`.
         action,
+        /// For a body that is not the provider's JSON (an HTML gateway page,
+        /// plain text): its first words, tags removed and long token-like
+        /// runs redacted, for logs; `None` for JSON or empty bodies.
+        body_excerpt,
     }
-    repr { http_status, provider_code, message, kind, action }
+    repr { http_status, provider_code, message, kind, action, body_excerpt }
     methods {
         /// Advice for humans; for `invalid_signature` it lists the usual causes.
         #[getter]
@@ -52,6 +61,7 @@ pub(crate) fn rejection_to_py(py: Python<'_>, r: Rejection) -> PyResult<Py<PyRej
         error_code: opt_str(py, r.error_code.as_deref()),
         kind: str_(py, r.kind.code()),
         action: str_(py, r.action.code()),
+        body_excerpt: opt_str(py, r.body_excerpt.as_deref()),
         inner: r,
     };
     Py::new(py, value)
@@ -98,9 +108,11 @@ fn accepted_to_py(py: Python<'_>, a: InitAccepted) -> PyResult<Py<PyInitAccepted
     Py::new(py, value)
 }
 
-/// Classifies the answer to the STK push init: `InitAccepted` or `Rejection`.
-/// The body decides (HTTP 200 with `status: false` is a rejection); a body
-/// that is not JSON raises `ParseError`.
+/// Classifies the answer to the STK push init: `InitAccepted` or
+/// `Rejection`. Never raises for any body: the body decides (HTTP 200 with
+/// `status: false` is a rejection), and a body that is not JSON (an HTML
+/// gateway page, an empty body) is a `Rejection` by its HTTP status, with
+/// `body_excerpt` for logs.
 #[pyfunction]
 #[pyo3(signature = (status, body, *, limits = None))]
 pub(crate) fn classify_init_response(
@@ -112,9 +124,7 @@ pub(crate) fn classify_init_response(
     shield(py, || {
         let limits = limits_in(limits);
         let body = body.as_slice();
-        let response = py
-            .detach(|| jenga_stk::classify_init_response(status, body, &limits))
-            .or_raise(py)?;
+        let response = py.detach(|| jenga_stk::classify_init_response(status, body, &limits));
         Ok(match response {
             InitResponse::Accepted(a) => accepted_to_py(py, a)?.into_any(),
             InitResponse::Rejected(r) => rejection_to_py(py, r)?.into_any(),
@@ -122,8 +132,46 @@ pub(crate) fn classify_init_response(
     })
 }
 
-/// Whether an HTTP status alone suggests retrying with backoff (5xx, 429).
+/// What to do after `failure` (`"connect_failed"`, `"timeout"`,
+/// `"connection_lost"`) on `endpoint` (`"token"`, `"init"`, `"status"`) when
+/// no HTTP answer came: a `NextAction` code. A push that may have been sent
+/// is `"check_status_first"`; anything else may be retried with backoff.
+/// An unknown code raises `ValidationError` (`invalid_option`, naming the
+/// argument), both arguments' problems at once.
 #[pyfunction]
-pub(crate) fn is_retryable_status(status: u16) -> bool {
-    jenga_stk::is_retryable_status(status)
+pub(crate) fn advise_transport_failure(
+    py: Python<'_>,
+    endpoint: &str,
+    failure: &str,
+) -> PyResult<&'static str> {
+    shield(py, || {
+        let known_endpoint = Endpoint::from_code(endpoint);
+        let known_failure = TransportFailure::from_code(failure);
+        match (known_endpoint, known_failure) {
+            (Some(e), Some(f)) => Ok(jenga_stk::advise_transport_failure(e, f).code()),
+            _ => {
+                let mut problems = Vec::new();
+                if known_endpoint.is_none() {
+                    problems.push(unknown_code("endpoint", "token, init or status"));
+                }
+                if known_failure.is_none() {
+                    problems.push(unknown_code(
+                        "failure",
+                        "connect_failed, timeout or connection_lost",
+                    ));
+                }
+                Err(ValidationError::new(problems)).or_raise(py)
+            }
+        }
+    })
+}
+
+/// An `invalid_option` problem for an argument that is not one of its codes
+/// (the value itself is not quoted: it could be anything the caller had).
+fn unknown_code(argument: &str, codes: &str) -> Problem {
+    Problem::new(
+        argument,
+        ProblemCode::InvalidOption,
+        format!("must be one of {codes}"),
+    )
 }

@@ -162,7 +162,9 @@ pub(crate) fn order_status_to_py(py: Python<'_>, s: OrderStatus) -> PyResult<Py<
 }
 
 /// Parses the answer to the status query: `OrderStatus`, `OrderNotFound`
-/// (`111102`) or `Rejection`.
+/// (`111102`) or `Rejection` (any other refusal, a non-2xx status, or a body
+/// that is not the provider's JSON). Raises `ParseError` only when a found
+/// order's deciding fields are malformed.
 #[pyfunction]
 #[pyo3(signature = (status, body, *, limits = None))]
 pub(crate) fn parse_status_response(

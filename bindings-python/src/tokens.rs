@@ -78,7 +78,8 @@ impl PyCredentials {
 
 value_class! {
     /// A token from the provider, with when it stops being usable on your
-    /// clock (`expires_at`: receipt time plus the provider's stated lifetime).
+    /// clock (`expires_at`: receipt time plus the provider's stated lifetime,
+    /// or 15 minutes when it states none; `lifetime` says which).
     /// Its `repr` never shows the token.
     PyToken as "Token", inner: Token,
     fields {
@@ -90,14 +91,18 @@ value_class! {
         token_type,
         /// `issuedAt` as the provider wrote it, or `None`.
         issued_at,
-        /// `expiresIn` as the provider wrote it (a timestamp), or `None`.
+        /// `expiresIn` as the provider wrote it, when it is a timestamp; else `None`.
         provider_expires_at,
+        /// Where the lifetime came from: `"timestamps"` (`expiresIn` −
+        /// `issuedAt`), `"seconds"` (`expiresIn` as seconds) or `"assumed"`
+        /// (none usable: the documented 15 minutes).
+        lifetime,
         /// When the response was received, on your clock.
         received_at,
         /// When the token expires on your clock.
         expires_at,
     }
-    repr { token_type, issued_at, received_at, expires_at }
+    repr { token_type, issued_at, lifetime, received_at, expires_at }
     methods {}
 }
 
@@ -114,6 +119,7 @@ fn token_to_py(py: Python<'_>, t: Token) -> PyResult<Py<PyToken>> {
         token_type: str_(py, t.token_type()),
         issued_at: opt_datetime(py, t.issued_at())?,
         provider_expires_at: opt_datetime(py, t.provider_expires_at())?,
+        lifetime: str_(py, t.lifetime().code()),
         received_at: datetime(py, t.received_at())?,
         expires_at: datetime(py, t.expires_at())?,
         inner: t,
@@ -122,7 +128,9 @@ fn token_to_py(py: Python<'_>, t: Token) -> PyResult<Py<PyToken>> {
 }
 
 /// Parses the token response received at `now` (an aware `datetime`):
-/// `Token`, or `Rejection` for a refusal (bad credentials: 401).
+/// `Token`, or `Rejection` for a refusal (bad credentials: 401) or an answer
+/// that is not JSON. Raises `ParseError` only for a 2xx JSON answer without
+/// a usable `accessToken` and no refusal in it.
 #[pyfunction]
 #[pyo3(signature = (status, body, *, now, limits = None))]
 pub(crate) fn parse_token_response(

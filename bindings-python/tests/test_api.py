@@ -144,6 +144,7 @@ def test_times_keep_the_instant_and_the_offset() -> None:
     callback = j.parse_callback(PAID_CALLBACK)
     assert isinstance(callback.outcome, j.CallbackPayment)
     date = callback.outcome.transaction_date
+    assert date is not None
     assert date == datetime(2024, 8, 9, 16, 22, 47, tzinfo=j.EAT)
     assert date.utcoffset() == timedelta(hours=3) == j.EAT.utcoffset(None)
     ipn = j.parse_ipn(IPN)
@@ -157,14 +158,25 @@ def test_milliseconds_survive_and_microseconds_are_dropped() -> None:
     assert token.received_at == now.replace(microsecond=123000)
 
 
-def test_a_date_python_cannot_hold_is_a_parse_error() -> None:
-    body = (
-        b'{"status":true,"code":"0","data":{"order":{"orderReference":"OR1","orderAmount":2,"orderStatus":"Paid",'
-        b'"createdOn":999999999999999999}}}'
-    )
+def test_a_side_date_python_cannot_hold_is_absent() -> None:
+    # Since issue 13 dates are side fields: out of range, they are absent and
+    # the payload still parses (it used to be a ParseError).
+    for far in [b"999999999999999999", b"253402300800000", b"-99999999999999999"]:
+        body = (
+            b'{"status":true,"code":"0","data":{"order":{"orderReference":"OR1","orderAmount":2,"orderStatus":"Paid",'
+            b'"createdOn":' + far + b"}}}"
+        )
+        found = j.parse_status_response(200, body)
+        assert isinstance(found, j.OrderStatus) and found.order.created_on is None
+    far_ipn = j.parse_ipn(IPN.replace(b"2024-08-09 16:22:50", b"99999-08-09 16:22:50"))
+    assert far_ipn.transaction.date is None and far_ipn.transaction.amount == Decimal(2)
+
+
+def test_a_time_python_cannot_hold_is_a_parse_error() -> None:
+    # `expires_at` is `now` plus the lifetime: past year 9999 it cannot be a datetime.
     with pytest.raises(j.ParseError) as info:
-        j.parse_status_response(200, body)
-    assert info.value.code == "invalid_field"
+        j.parse_token_response(200, TOKEN_BODY, now=datetime.max.replace(tzinfo=timezone.utc))
+    assert (info.value.code, info.value.field) == ("invalid_field", None)
 
 
 def test_margins_are_timedeltas() -> None:
@@ -236,7 +248,7 @@ def test_each_error_class_from_its_cause(signer: j.Signer) -> None:
         signer.verifier().verify(b"other message", signer.sign(b"message"))
     assert mismatch.value.code == "signature_mismatch"
     with pytest.raises(j.ParseError) as parse:
-        j.classify_init_response(502, b"<html>Bad gateway</html>")
+        j.parse_callback(b"<html>Bad gateway</html>")
     assert (parse.value.code, parse.value.field) == ("not_json", None)
     with pytest.raises(j.ParseError) as missing:
         j.parse_ipn(b'{"customer":{"reference":"OR1"},"transaction":{}}')
@@ -248,7 +260,8 @@ def test_each_error_class_from_its_cause(signer: j.Signer) -> None:
     with pytest.raises(j.ProviderRejectedError) as rejected:
         state.on_response(401, b'{"status":false,"code":401,"message":"Invalid credentials"}', now=NOW)
     r = rejected.value.rejection
-    assert (r.kind, r.action, r.http_status, r.provider_code) == ("unauthorized", "refresh_token_and_retry", 401, "401")
+    # On the token endpoint a 401 is bad merchant credentials: a new token cannot help.
+    assert (r.kind, r.action, r.http_status, r.provider_code) == ("unauthorized", "do_not_retry", 401, "401")
     assert rejected.value.code == "provider_rejected"
 
 
@@ -319,6 +332,181 @@ def test_reprs_are_readable() -> None:
     )
     decision = j.reconcile(order_reference="OR28922980077", ipns=[ipn])
     assert repr(decision).startswith("Reconciliation(state='paid', decided_by='ipn', confirmed=True")
+
+
+# ---------------------------------------------------------------- answers that are not the provider's JSON
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "kind", "action", "excerpt"),
+    [
+        (502, b"<html><head><title>502</title></head><body><h1>Bad Gateway</h1>nginx</body></html>",
+         "server_error", "check_status_first", "502 Bad Gateway nginx"),
+        (503, b"Service Unavailable", "server_error", "check_status_first", "Service Unavailable"),
+        (200, b"<html>maintenance</html>", "invalid_response", "check_status_first", "maintenance"),
+        (200, b"", "invalid_response", "check_status_first", None),
+        (429, b"slow down", "rate_limited", "retry_with_backoff", "slow down"),
+        (500, b'{"status":false,"code":"-1"', "server_error", "check_status_first", None),
+    ],
+)
+def test_every_init_answer_classifies_with_an_excerpt_for_logs(
+    status: int, body: bytes, kind: str, action: str, excerpt: Any
+) -> None:
+    r = j.classify_init_response(status, body)
+    assert isinstance(r, j.Rejection), r
+    assert (r.http_status, r.kind, r.action, r.body_excerpt) == (status, kind, action, excerpt)
+    assert r.provider_code is None and r.message is None
+    assert f"body_excerpt={excerpt!r}" in repr(r)
+    if excerpt is not None:
+        assert repr(excerpt) in str(r) or f'"{excerpt}"' in str(r)
+    if action == "check_status_first":
+        assert "query the order" in r.hint
+
+
+def test_token_and_status_answers_that_are_not_json_are_rejections() -> None:
+    token = j.parse_token_response(502, b"<html>Bad Gateway</html>", now=NOW)
+    assert isinstance(token, j.Rejection)
+    assert (token.kind, token.action, token.body_excerpt) == ("server_error", "retry_with_backoff", "Bad Gateway")
+    refused = j.parse_token_response(200, b'{"status":false,"code":401,"message":"Invalid credentials"}', now=NOW)
+    assert isinstance(refused, j.Rejection) and (refused.kind, refused.action) == ("unauthorized", "do_not_retry")
+    status = j.parse_status_response(200, b"<html>oops</html>")
+    assert isinstance(status, j.Rejection)
+    assert (status.kind, status.action, status.body_excerpt) == ("invalid_response", "retry_with_backoff", "oops")
+    # The state holder raises it, with the same rejection.
+    state = j.TokenState("uat", j.Credentials(api_key="k", merchant_code="m", consumer_secret="s"))
+    with pytest.raises(j.ProviderRejectedError) as info:
+        state.on_response(504, b"Gateway Timeout", now=NOW)
+    assert info.value.rejection.body_excerpt == "Gateway Timeout"
+    assert info.value.rejection == j.parse_token_response(504, b"Gateway Timeout", now=NOW)
+
+
+def test_json_bodies_never_get_an_excerpt() -> None:
+    r = j.classify_init_response(400, b'{"status":false,"code":400,"message":"Invalid msisdn"}')
+    assert isinstance(r, j.Rejection)
+    assert (r.kind, r.action, r.body_excerpt, r.message) == ("invalid_request", "do_not_retry", None, "Invalid msisdn")
+
+
+# ---------------------------------------------------------------- no answer at all
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "failure", "action"),
+    [
+        ("init", "connect_failed", "retry_with_backoff"),
+        ("init", "timeout", "check_status_first"),
+        ("init", "connection_lost", "check_status_first"),
+        ("token", "timeout", "retry_with_backoff"),
+        ("status", "connection_lost", "retry_with_backoff"),
+    ],
+)
+def test_advise_transport_failure(endpoint: j.Endpoint, failure: j.TransportFailure, action: str) -> None:
+    assert j.advise_transport_failure(endpoint, failure) == action
+
+
+def test_advise_transport_failure_refuses_unknown_codes_all_at_once() -> None:
+    with pytest.raises(j.ValidationError) as both:
+        j.advise_transport_failure("push", "reset")  # type: ignore[arg-type]
+    assert [(p.field, p.code) for p in both.value.problems] == [("endpoint", "invalid_option"), ("failure", "invalid_option")]
+    assert "reset" not in str(both.value), "the value is not quoted"
+    with pytest.raises(j.ValidationError) as one:
+        j.advise_transport_failure("init", "Timeout")  # type: ignore[arg-type]
+    assert [(p.field, p.code) for p in one.value.problems] == [("failure", "invalid_option")]
+    with pytest.raises(TypeError):
+        j.advise_transport_failure(None, "timeout")  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- token lifetimes
+
+
+@pytest.mark.parametrize(
+    ("fields", "lifetime", "minutes"),
+    [
+        ('"expiresIn":"2021-07-13T07:18:02Z","issuedAt":"2021-07-13T07:03:02Z"', "timestamps", 15),
+        ('"expiresIn":3599', "seconds", 3599 / 60),
+        ('"expiresIn":"600"', "seconds", 10),
+        ('"expiresIn":"soon"', "assumed", 15),
+        ('"expiresIn":999999999', "assumed", 15),
+        ("", "assumed", 15),
+    ],
+)
+def test_token_lifetime_says_where_the_expiry_came_from(fields: str, lifetime: str, minutes: float) -> None:
+    body = ('{"accessToken":"eyJ.a.b"' + ("," + fields if fields else "") + "}").encode()
+    token = j.parse_token_response(200, body, now=NOW)
+    assert isinstance(token, j.Token), token
+    assert token.lifetime == lifetime
+    assert token.expires_at - token.received_at == timedelta(minutes=minutes)
+    assert f"lifetime={lifetime!r}" in repr(token)
+
+
+# ---------------------------------------------------------------- side fields may be absent
+
+
+def test_a_callback_without_side_fields() -> None:
+    body = (
+        b'{"transactionReference":"MKQR28922980073","data":{"Body":{"stkCallback":{"ResultCode":0,'
+        b'"CallbackMetadata":{"Item":[{"Value":2,"Name":"Amount"},{"Value":"SH90HU7FO2","Name":"MpesaReceiptNumber"},'
+        b'{"Value":"2547*****000","Name":"PhoneNumber"}]}}}}}'
+    )
+    callback = j.parse_callback(body)
+    assert (callback.merchant_request_id, callback.checkout_request_id, callback.result_desc) == (None, None, None)
+    paid = callback.outcome
+    assert isinstance(paid, j.CallbackPayment)
+    assert (paid.phone_number, paid.transaction_date, paid.amount) == ("2547*****000", None, Decimal(2))
+    assert j.parse_callback(callback.to_json()) == callback
+    cancelled = j.parse_callback(body.replace(b'"ResultCode":0', b'"ResultCode":1031'))
+    assert isinstance(cancelled.outcome, j.CallbackFailure) and cancelled.outcome.reason == "cancelled"
+
+
+def test_an_ipn_without_an_order_reference_is_a_payment_not_from_a_push() -> None:
+    body = (
+        b'{"callbackType":"IPN","customer":{"name":"John Doe","mobileNumber":"0722000000"},'
+        b'"transaction":{"reference":"SH90HU7FO9","amount":2,"status":"SUCCESS"}}'
+    )
+    ipn = j.parse_ipn(body)
+    assert ipn.order_reference is None and ipn.customer.reference is None
+    t = ipn.transaction
+    assert (t.date, t.payment_mode, t.currency, t.amount) == (None, None, None, Decimal(2))
+    assert ipn.dedupe_key == "SH90HU7FO9"
+    assert repr(ipn).startswith("Ipn(order_reference=None, dedupe_key='SH90HU7FO9'")
+    assert j.parse_ipn(ipn.to_json()) == ipn
+    # Evidence about no order: it decides nothing for ours.
+    decision = j.reconcile(order_reference="OR28922980077", ipns=[ipn])
+    assert decision.state == "pending" and decision.mpesa_receipt is None
+
+
+def test_reconcile_reports_the_currency_paid() -> None:
+    ipn = j.parse_ipn(IPN)
+    paid = j.reconcile(order_reference="OR28922980077", amount=2, currency="KES", ipns=[ipn])
+    assert (paid.state, paid.currency_paid, paid.currency_confirmed) == ("paid", "KES", True)
+    assert "currency_paid='KES'" in repr(paid)
+    other = j.reconcile(order_reference="OR28922980077", amount=2, currency="USD", ipns=[ipn])
+    assert (other.currency_paid, other.currency_confirmed) == ("KES", False)
+    assert [c.kind for c in other.conflicts] == ["currency_mismatch"]
+    no_currency = j.parse_ipn(IPN.replace(b'"currency":"KES",', b""))
+    unstated = j.reconcile(order_reference="OR28922980077", amount=2, currency="KES", ipns=[no_currency])
+    assert (unstated.state, unstated.currency_paid, unstated.currency_confirmed) == ("paid", None, False)
+    assert j.reconcile(order_reference="OR28922980077").currency_confirmed is False
+
+
+def test_two_successes_with_different_receipts_are_a_conflict() -> None:
+    first = j.parse_ipn(IPN)
+    second = j.parse_ipn(IPN.replace(b"SH90HU7FO2", b"SH90HU7FO3"))
+    decision = j.reconcile(order_reference="OR28922980077", ipns=[first, second])
+    assert decision.state == "paid"
+    assert "payments_disagree" in [c.kind for c in decision.conflicts]
+    assert j.reconcile(order_reference="OR28922980077", ipns=[second, first]) == decision, "order-independent"
+
+
+# ---------------------------------------------------------------- phones as people type them
+
+
+@pytest.mark.parametrize("typed", ["+254 722-000-000", "+254 (722) 000.000", "00254722000000", "254\u00a0722 000 000"])
+def test_a_phone_as_typed_is_sent_as_its_digits(typed: str) -> None:
+    push = j.StkPush(**push_kwargs(msisdn=typed))
+    assert push.msisdn == "254722000000"
+    assert b'"msisdn":"254722000000"' in push.body
+    assert push.signing_string == "OR28922980077KES2547220000002"
+    assert "+" not in push.signing_string
 
 
 # ---------------------------------------------------------------- immutability
@@ -487,7 +675,9 @@ def test_a_complete_payment_against_the_sandbox_with_requests(sandbox_url: str, 
     # The same references again: the sandbox refuses a duplicate.
     again = http.request(request.method, request.url, headers=request.headers, data=request.body)
     duplicate = j.classify_init_response(again.status_code, again.content)
-    assert isinstance(duplicate, j.Rejection) and duplicate.action == "do_not_retry"
+    # A duplicate reference may be this very push, already on the phone: ask first.
+    assert isinstance(duplicate, j.Rejection)
+    assert (duplicate.kind, duplicate.action) == ("duplicate_reference", "check_status_first")
     # The callback to 127.0.0.1:9 is lost; the status query still settles it.
     deadline = datetime.now(timezone.utc) + timedelta(seconds=10)
     while True:
@@ -530,7 +720,8 @@ def test_the_package_metadata() -> None:
     assert len(j.PROBLEM_CODES) == len(set(j.PROBLEM_CODES)) >= 24
     assert j.STK_PUSH_PATH == "/api-checkout/mpesa-stk-push/v3.0/init"
     assert (j.MIN_KEY_BITS, j.MIN_CALLBACK_SECRET_BYTES) == (2048, 32)
-    assert j.is_retryable_status(503) and not j.is_retryable_status(400)
+    # Removed with issue 13: it advised a blind retry where a 5xx on the push needs a status query.
+    assert not hasattr(j, "is_retryable_status") and "is_retryable_status" not in j.__all__
 
 
 def test_the_native_module_is_abi3() -> None:

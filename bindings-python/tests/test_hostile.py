@@ -1,6 +1,8 @@
 """The shared table of hostile inputs (`tests/hostile/hostile.json`, also run by
-the Rust core, npm and Kotlin): every case raises the `JengaError` subclass of
-its code with exactly the expected `code` and `field`. Then Python-level wrong
+the Rust core, npm and Kotlin): every `error` case raises the `JengaError`
+subclass of its code with exactly the expected `code` and `field`; every
+`accepts` case (odd but valid) raises nothing and, for an answer of the token,
+init or status endpoint, classifies exactly as stated. Then Python-level wrong
 types: `TypeError` as documented (never a `PanicException`, never accepted),
 and wrong values smuggled in as the right type (subclasses, look-alike digits,
 `Decimal('NaN')`) are typed `JengaError`s."""
@@ -16,6 +18,7 @@ from typing import Any, Dict, List, Optional
 import pytest
 
 import jenga_stk as j
+import views
 from conftest import REPO, key_text, push_kwargs
 
 TABLE = json.loads((REPO / "tests" / "hostile" / "hostile.json").read_text(encoding="utf-8"))
@@ -112,23 +115,57 @@ def error_class(code: str) -> type:
     return j.ParseError
 
 
+# What an `accepts` case's API returns when it accepts.
+ACCEPTED_TYPES: Dict[str, Any] = {
+    "stk_push": j.StkPush,
+    "callback": j.StkCallback,
+    "ipn": j.Ipn,
+    "ipn_auth": str,
+    "callback_url": j.CallbackRefs,
+    "private_key": j.Signer,
+    "signature": j.SignedStkPush,
+    "access_token": j.AccessToken,
+}
+ANSWER_APIS = {"init_response", "token_response", "status_response"}
+
+
 def test_the_table_cannot_silently_shrink() -> None:
     assert len(CASES) >= MIN_CASES, len(CASES)
     assert len({c["id"] for c in CASES}) == len(CASES), "duplicate ids"
+    for case in CASES:
+        assert ("error" in case) != ("accepts" in case), f"{case['id']}: error xor accepts"
+    assert sum("accepts" in c for c in CASES) >= 10, "the odd-but-valid cases are gone"
 
 
 RAN: List[str] = []
 
 
+def check_accepted(case: Dict[str, Any], result: object) -> None:
+    """An `accepts` case: every key given must match the answer's view."""
+    want: Dict[str, Any] = case["accepts"]
+    api = case["api"]
+    assert repr(result), "an accepted value has a repr"
+    if api in ANSWER_APIS:
+        got = views.answer(result)
+        assert {k: got.get(k) for k in want} == want, f"{case['id']}: {result!r}"[:500]
+        if isinstance(result, j.Rejection):
+            assert str(result) and result.hint
+    else:
+        assert want == {}, f"{case['id']}: accepts for {api} must be {{}}"
+        assert isinstance(result, ACCEPTED_TYPES[api]), f"{case['id']}: {result!r}"[:500]
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_hostile_case(case: Dict[str, Any]) -> None:
-    want = case["error"]
+    want = case.get("error")
     try:
         result = run(case["api"], case["input"])
     except Inexpressible:
         pytest.skip("not expressible: bytes that are not UTF-8 for a str parameter")
     except j.JengaError as e:
         RAN.append(case["id"])
+        if want is None:
+            pytest.fail(f"{case['id']}: must be accepted as {case['accepts']}, raised {e!r}"[:500])
         got = (type(e).__name__, e.code, e.field, e.problems[0].code if isinstance(e, j.ValidationError) else None)
         expected = (error_class(want["code"]).__name__, want["code"], want["field"], want.get("problem"))
         assert got == expected, f"{case['id']}: {e}"
@@ -139,7 +176,10 @@ def test_hostile_case(case: Dict[str, Any]) -> None:
         return
     except BaseException as e:  # noqa: B036 - anything else is the failure under test
         pytest.fail(f"{case['id']}: {type(e).__module__}.{type(e).__name__} escaped: {e!r}"[:500])
-    pytest.fail(f"{case['id']}: accepted, expected {want}: {result!r}"[:500])
+    RAN.append(case["id"])
+    if want is not None:
+        pytest.fail(f"{case['id']}: accepted, expected {want}: {result!r}"[:500])
+    check_accepted(case, result)
 
 
 def test_every_expressible_case_ran_and_the_module_still_works() -> None:

@@ -73,14 +73,24 @@ def test_errors_never_quote_keys_tokens_credentials_or_secrets() -> None:
         errors.append(caught(lambda: j.Signer.from_pem(bad.encode())))
     errors.append(caught(lambda: j.Verifier.from_pem(PEM)))
     for body in [
-        TOKEN_BODY.replace('"2021-07-13T07:18:02Z"', "3599"),
+        TOKEN_BODY.replace('"accessToken"', '"accessTokn"'),
         TOKEN_BODY.replace(TOKEN, TOKEN + " with space"),
         TOKEN_BODY.replace(TOKEN, TOKEN + "\\u0000"),
         TOKEN_BODY + "trailing",
         TOKEN_BODY[:-5],
         f"[{TOKEN_BODY}]",
     ]:
-        errors.append(caught(lambda: j.parse_token_response(200, body, now=NOW)))
+        # A body the core cannot read as a token is an error (a bad token
+        # field) or, since issue 13, a Rejection (not a JSON object): either
+        # way, nothing printed quotes the token.
+        try:
+            answer = j.parse_token_response(200, body, now=NOW)
+        except j.JengaError as e:
+            errors.append(e)
+        else:
+            assert isinstance(answer, j.Rejection), "an unreadable token body is never a token"
+            assert answer.body_excerpt is None, "JSON-shaped bodies get no excerpt"
+            assert_hidden("Rejection of a token body", answer)
         state = j.TokenState("uat", j.Credentials(api_key=API_KEY, merchant_code="m", consumer_secret=CONSUMER_SECRET))
         errors.append(caught(lambda: state.on_response(200, body, now=NOW)))
         assert_hidden("TokenState after a refused answer", state)
@@ -122,3 +132,37 @@ def test_objects_holding_secrets_and_bearer_requests_are_redacted() -> None:
                j.CallbackUrls(CALLBACK_SECRET)]
     for obj in objects:
         assert_hidden(type(obj).__name__, obj)
+
+
+def test_body_excerpts_of_rejections_never_show_a_secret() -> None:
+    """A gateway page that echoes a token, the callback secret, a Basic
+    header or the key: its excerpt (kept for logs) shows none of them, in
+    the rejection or in the ProviderRejectedError carrying it."""
+    basic = base64.b64encode(f"{IPN_USER}:{IPN_PASSWORD}".encode()).decode()
+    pem_lines = [line for line in PEM.splitlines() if len(line) > 16 and not line.startswith("-----")]
+    bodies = [
+        f"<html><body><h1>502 Bad Gateway</h1><p>Authorization: Bearer {TOKEN}</p></body></html>",
+        f"upstream error: accessToken={TOKEN}; secret={CALLBACK_SECRET}",
+        f"<pre>Authorization: Basic {basic}\n{pem_lines[0]}\n{pem_lines[1]}</pre>",
+        f"<!doctype html><title>{TOKEN}</title>" + "x " * 200,
+    ]
+    seen: List[Any] = []
+    for body in bodies:
+        for status in (200, 401, 502, 503):
+            for r in (
+                j.classify_init_response(status, body),
+                j.parse_token_response(status, body, now=NOW),
+                j.parse_status_response(status, body),
+            ):
+                assert isinstance(r, j.Rejection), r
+                assert r.body_excerpt is not None and "<redacted>" in r.body_excerpt, r.body_excerpt
+                assert_hidden("Rejection", r)
+                assert_hidden("Rejection.body_excerpt", r.body_excerpt)
+                seen.append(r)
+            state = j.TokenState("uat", j.Credentials(api_key=API_KEY, merchant_code="m", consumer_secret=CONSUMER_SECRET))
+            error = caught(lambda: state.on_response(status, body, now=NOW))
+            assert isinstance(error, j.ProviderRejectedError) and error.rejection.body_excerpt is not None
+            assert_hidden("ProviderRejectedError", error)
+            assert_hidden("ProviderRejectedError.rejection", error.rejection)
+            assert_hidden("TokenState after a refused answer", state)
+    assert len(seen) == len(bodies) * 4 * 3

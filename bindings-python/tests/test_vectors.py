@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
@@ -342,6 +342,29 @@ def run_init(inp: Dict[str, Any]) -> Dict[str, Any]:
     return views.init_response(j.classify_init_response(inp["status"], inp["body"].encode()))
 
 
+ANSWER_NOW = datetime(2021, 7, 13, 7, 3, 5, tzinfo=timezone.utc)
+
+
+def run_answer(inp: Dict[str, Any]) -> Dict[str, Any]:
+    """answers.json: the endpoint's own parser; only type, kind and action compared."""
+    status, body = inp["status"], inp["body"].encode()
+    endpoint = inp["endpoint"]
+    result: object
+    if endpoint == "token":
+        result = j.parse_token_response(status, body, now=ANSWER_NOW)
+    elif endpoint == "init":
+        result = j.classify_init_response(status, body)
+    elif endpoint == "status":
+        result = j.parse_status_response(status, body)
+    else:
+        raise AssertionError(f"unknown endpoint {endpoint}")
+    return views.answer(result)
+
+
+def run_transport(inp: Dict[str, Any]) -> Dict[str, Any]:
+    return {"action": j.advise_transport_failure(inp["endpoint"], inp["failure"])}
+
+
 def run_token(inp: Dict[str, Any]) -> Dict[str, Any]:
     result = j.parse_token_response(inp["status"], inp["body"].encode(), now=now_of(inp["now"]))
     if isinstance(result, j.Token):
@@ -474,6 +497,8 @@ LIFECYCLE: List[Tuple[str, str, Callable[[Dict[str, Any]], Dict[str, Any]]]] = [
     ("keys.json", "load_key", run_key),
     ("signatures.json", "signature", run_signature),
     ("init_responses.json", "init_response", run_init),
+    ("answers.json", "answer", run_answer),
+    ("transport.json", "transport_failure", run_transport),
     ("token_responses.json", "token_response", run_token),
     ("token_state.json", "token_state", run_token_state),
     ("status_requests.json", "status_request", run_status_request),

@@ -60,7 +60,17 @@ def rejection(r: j.Rejection) -> Dict[str, Any]:
         "errorCode": optional_str(r.error_code),
         "kind": r.kind,
         "action": r.action,
+        "bodyExcerpt": optional_str(r.body_excerpt),
     }
+
+
+def answer(r: Any) -> Dict[str, Any]:
+    """The answers table's view (answers.json): the type, and kind and action
+    for a rejection; nothing else is compared there."""
+    if isinstance(r, j.Rejection):
+        return {"type": "rejected", "kind": r.kind, "action": r.action}
+    types = {j.Token: "token", j.InitAccepted: "accepted", j.OrderStatus: "found", j.OrderNotFound: "not_found"}
+    return {"type": types[type(r)]}
 
 
 def init_response(r: Any) -> Dict[str, Any]:
@@ -91,6 +101,7 @@ def token_response(r: Any) -> Dict[str, Any]:
         "tokenType": r.token_type,
         "issuedAt": rfc3339(r.issued_at),
         "providerExpiresAt": rfc3339(r.provider_expires_at),
+        "lifetime": r.lifetime,
         "expiresAt": rfc3339(r.expires_at),
     }
 
@@ -137,7 +148,7 @@ def callback(c: j.StkCallback) -> Dict[str, Any]:
             "result": "paid",
             "mpesaReceipt": p.mpesa_receipt,
             "amount": amount(p.amount),
-            "phoneNumber": p.phone_number,
+            "phoneNumber": optional_str(p.phone_number),
             "transactionDate": rfc3339(p.transaction_date),
             "balance": amount(p.balance),
         }
@@ -146,10 +157,10 @@ def callback(c: j.StkCallback) -> Dict[str, Any]:
         outcome = {"result": "failed", "reason": c.outcome.reason}
     return {
         "transactionReference": c.transaction_reference,
-        "merchantRequestId": c.merchant_request_id,
-        "checkoutRequestId": c.checkout_request_id,
+        "merchantRequestId": optional_str(c.merchant_request_id),
+        "checkoutRequestId": optional_str(c.checkout_request_id),
         "resultCode": c.result_code,
-        "resultDesc": c.result_desc,
+        "resultDesc": optional_str(c.result_desc),
         "outcome": outcome,
     }
 
@@ -167,14 +178,14 @@ def ipn(i: j.Ipn) -> Dict[str, Any]:
         "customer": {
             "name": optional_str(c.name),
             "mobileNumber": optional_str(c.mobile_number),
-            "reference": c.reference,
+            "reference": optional_str(c.reference),
         },
         "transaction": {
             "date": rfc3339(t.date),
             "reference": t.reference,
-            "paymentMode": t.payment_mode,
+            "paymentMode": optional_str(t.payment_mode),
             "amount": amount(t.amount),
-            "currency": t.currency,
+            "currency": optional_str(t.currency),
             "serviceCharge": amount(t.service_charge),
             "billNumber": optional_str(t.bill_number),
             "servedBy": optional_str(t.served_by),
@@ -192,12 +203,13 @@ def ipn(i: j.Ipn) -> Dict[str, Any]:
             "account": optional_str(b.account),
         },
         "dedupeKey": i.dedupe_key,
-        "orderReference": i.order_reference,
+        "orderReference": optional_str(i.order_reference),
     }
 
 
 def reconciliation(r: j.Reconciliation) -> Dict[str, Any]:
     assert type(r.confirmed) is bool
+    assert type(r.currency_confirmed) is bool
     assert isinstance(r.conflicts, tuple)
     conflicts: List[Dict[str, Any]] = []
     for c in r.conflicts:
@@ -210,6 +222,8 @@ def reconciliation(r: j.Reconciliation) -> Dict[str, Any]:
         "confirmed": r.confirmed,
         "mpesaReceipt": optional_str(r.mpesa_receipt),
         "amountPaid": amount(r.amount_paid),
+        "currencyPaid": optional_str(r.currency_paid),
+        "currencyConfirmed": r.currency_confirmed,
         "conflicts": conflicts,
     }
 

@@ -8,8 +8,8 @@ use jenga_stk::{DateTime, Limits};
 use crate::error::{JengaError, http_status};
 use crate::objects::{AccessToken, Environment, HttpRequest, Signer, Token, TokenResponse};
 use crate::types::{
-    Expected, InitResponse, Ipn, OrderStatus, Reconciliation, RequestOptions, StatusResponse,
-    StkCallback,
+    Endpoint, Expected, InitResponse, Ipn, NextAction, OrderStatus, Reconciliation, RequestOptions,
+    StatusResponse, StkCallback, TransportFailure,
 };
 
 type Result<T> = std::result::Result<T, JengaError>;
@@ -21,14 +21,25 @@ pub fn request_options_from_json(json: String) -> Result<RequestOptions> {
     Ok(core::RequestOptions::from_json(json.as_bytes())?.into())
 }
 
-/// Classifies the answer to the push initiation (HTTP 200 with `status:false` is a rejection).
+/// Classifies the answer to the push initiation. Never throws: every answer
+/// classifies (HTTP 200 with `status:false` is a rejection; an HTML, plain-text
+/// or empty body is a rejection by its HTTP status, with `bodyExcerpt` for logs;
+/// a status no HTTP server sends is an unknown answer, `CheckStatusFirst`).
 #[uniffi::export]
-pub fn classify_init_response(status: u16, body: Vec<u8>) -> Result<InitResponse> {
-    let status = http_status(status)?;
-    Ok(core::classify_init_response(status, &body, &Limits::default())?.into())
+pub fn classify_init_response(status: u16, body: Vec<u8>) -> InitResponse {
+    core::classify_init_response(status, &body, &Limits::default()).into()
 }
 
-/// Parses the token answer received at `now` (your clock).
+/// What to do when a request to `endpoint` got no HTTP answer: after a
+/// timeout or a lost connection on the push, `CheckStatusFirst` (the prompt
+/// may be on the phone); otherwise `RetryWithBackoff`.
+#[uniffi::export]
+pub fn advise_transport_failure(endpoint: Endpoint, failure: TransportFailure) -> NextAction {
+    core::advise_transport_failure(endpoint.into(), failure.into()).into()
+}
+
+/// Parses the token answer received at `now` (your clock); a refusal, or an
+/// answer that is not JSON, is `TokenResponse.Rejected`.
 #[uniffi::export]
 pub fn parse_token_response(status: u16, body: Vec<u8>, now: DateTime) -> Result<TokenResponse> {
     let status = http_status(status)?;
@@ -92,7 +103,7 @@ pub fn order_status_request(
     Ok(Arc::new(HttpRequest(request)))
 }
 
-/// Parses the status query's answer.
+/// Parses the status query's answer; an answer that is not JSON is `Rejected`.
 #[uniffi::export]
 pub fn parse_status_response(status: u16, body: Vec<u8>) -> Result<StatusResponse> {
     let status = http_status(status)?;
@@ -111,7 +122,8 @@ pub fn parse_ipn(body: Vec<u8>) -> Result<Ipn> {
     Ok(core::parse_ipn(&body, &Limits::default())?.into())
 }
 
-/// Decides paid / failed / pending: IPN over status query over callback.
+/// Decides paid / failed / pending: a successful attempt wins over failed
+/// ones, whatever the order of the evidence; IPN over status query over callback.
 #[uniffi::export]
 pub fn reconcile(
     expected: Expected,
@@ -139,12 +151,6 @@ pub fn reconcile(
 #[uniffi::export]
 pub fn signing_string_of_body(body: Vec<u8>) -> Result<String> {
     Ok(core::signing_string_of_body(&body, &Limits::default())?)
-}
-
-/// Whether an HTTP status is worth retrying (5xx, 429).
-#[uniffi::export]
-pub fn is_retryable_status(status: u16) -> bool {
-    core::is_retryable_status(status)
 }
 
 /// The signing backend compiled into this library: `"ring"` (the default),

@@ -403,7 +403,14 @@ export function makeApi(
 
   function tokenOf(shape) {
     if (shape.type !== "token") return Object.freeze(shape);
-    const token = { type: "token", tokenType: shape.tokenType, issuedAt: shape.issuedAt, providerExpiresAt: shape.providerExpiresAt, expiresAt: shape.expiresAt };
+    const token = {
+      type: "token",
+      tokenType: shape.tokenType,
+      issuedAt: shape.issuedAt,
+      providerExpiresAt: shape.providerExpiresAt,
+      lifetime: shape.lifetime,
+      expiresAt: shape.expiresAt,
+    };
     hidden(token, "accessToken", shape.accessToken);
     return Object.freeze(token);
   }
@@ -469,11 +476,24 @@ export function makeApi(
     }
   }
 
-  /** Classifies the answer to the STK push initiation. */
+  /**
+   * Classifies the answer to the STK push initiation. Every body classifies (an HTML 502 is a
+   * rejection with `bodyExcerpt`); only a wrong JavaScript type throws.
+   */
   function classifyInitResponse(httpStatus, body) {
     const s = status(httpStatus);
     const b = bytes(body, "body");
     return use(() => wasm.classifyInitResponse(s, b));
+  }
+
+  /**
+   * What to do when no HTTP answer came (`fetch` threw): `endpoint` is "token", "init" or
+   * "status"; `failure` is "connect_failed", "timeout" or "connection_lost".
+   */
+  function adviseTransportFailure(endpoint, failure) {
+    const e = text(endpoint, "endpoint");
+    const f = text(failure, "failure");
+    return use(() => wasm.adviseTransportFailure(e, f));
   }
 
   /** The order status query; `signature` (Base64, of the order reference) is optional. */
@@ -608,6 +628,7 @@ export function makeApi(
     tokenRequest,
     parseTokenResponse,
     classifyInitResponse,
+    adviseTransportFailure,
     orderStatusRequest,
     parseStatusResponse,
     parseCallback,

@@ -140,6 +140,13 @@ export interface Credentials {
   consumerSecret: string;
 }
 
+/**
+ * Where a token's lifetime came from: "timestamps" (`expiresIn` − `issuedAt`, the documented
+ * form), "seconds" (`expiresIn` as a number of seconds) or "assumed" (none usable: the
+ * documented 15 minutes were assumed).
+ */
+export type TokenLifetime = "timestamps" | "seconds" | "assumed";
+
 /** A token. `accessToken` is not enumerable: JSON.stringify and console.log do not show it. */
 export interface Token {
   readonly type: "token";
@@ -147,13 +154,21 @@ export interface Token {
   readonly tokenType: string;
   readonly issuedAt: IsoDateTime | null;
   readonly providerExpiresAt: IsoDateTime | null;
+  readonly lifetime: TokenLifetime;
+  /** On the caller's clock: when the answer was received plus the stated (or assumed) lifetime. */
   readonly expiresAt: IsoDateTime;
 }
 
-export type NextAction = "do_not_retry" | "refresh_token_and_retry" | "retry_with_backoff" | "fix_signature";
+/**
+ * What to do next. "check_status_first": the push may already be on the customer's phone (a 5xx,
+ * an unreadable or unknown answer to the push, a timeout): query the order's status, and push
+ * again (with new references) only if the provider does not know the order.
+ */
+export type NextAction = "do_not_retry" | "refresh_token_and_retry" | "retry_with_backoff" | "fix_signature" | "check_status_first";
 export type RejectionKind =
   | "invalid_request" | "duplicate_reference" | "unauthorized" | "invalid_signature" | "not_found"
-  | "telco_not_authorized" | "push_failed" | "service_error" | "transaction_not_found" | "server_error" | "unknown";
+  | "telco_not_authorized" | "push_failed" | "service_error" | "transaction_not_found" | "rate_limited"
+  | "server_error" | "invalid_response" | "unknown";
 
 export interface Rejection {
   readonly type?: "rejected";
@@ -163,6 +178,11 @@ export interface Rejection {
   readonly errorCode: string | null;
   readonly kind: RejectionKind;
   readonly action: NextAction;
+  /**
+   * For a body that is not the provider's JSON (an HTML gateway page, plain text): its first words,
+   * tags removed and long token-like runs redacted, for logs. `null` for JSON or empty bodies.
+   */
+  readonly bodyExcerpt: string | null;
   readonly hint?: string;
 }
 
@@ -201,7 +221,21 @@ export interface InitAccepted {
 }
 
 export type InitResponse = InitAccepted | RejectedResponse;
+/** Every body classifies (HTML, plain text, empty: a rejection); only a wrong JavaScript type throws. */
 export function classifyInitResponse(status: number, body: Body): InitResponse;
+
+/** The provider's endpoint a request went to. */
+export type Endpoint = "token" | "init" | "status";
+/**
+ * How a request failed without an HTTP answer: "connect_failed" (refused, DNS, TLS: certainly not
+ * sent), "timeout" or "connection_lost" (it may have been sent).
+ */
+export type TransportFailure = "connect_failed" | "timeout" | "connection_lost";
+/**
+ * What to do when no HTTP answer came: "check_status_first" for a push that may have been sent,
+ * otherwise "retry_with_backoff". Throws JengaError "invalid_type" for another endpoint or failure.
+ */
+export function adviseTransportFailure(endpoint: Endpoint, failure: TransportFailure): NextAction;
 
 export function orderStatusRequest(environment: Environment, accessToken: string, orderReference: string, signature?: string): HttpRequest;
 
@@ -241,18 +275,19 @@ export type CallbackOutcome =
       readonly result: "paid";
       readonly mpesaReceipt: string;
       readonly amount: Decimal;
-      readonly phoneNumber: string;
-      readonly transactionDate: IsoDateTime;
+      /** Kept as sent: it may be masked ("2547*****000") or start with "+". */
+      readonly phoneNumber: string | null;
+      readonly transactionDate: IsoDateTime | null;
       readonly balance: Decimal | null;
     }
   | { readonly result: "failed"; readonly reason: FailureReason };
 
 export interface StkCallback {
   readonly transactionReference: string;
-  readonly merchantRequestId: string;
-  readonly checkoutRequestId: string;
+  readonly merchantRequestId: string | null;
+  readonly checkoutRequestId: string | null;
   readonly resultCode: number;
-  readonly resultDesc: string;
+  readonly resultDesc: string | null;
   readonly outcome: CallbackOutcome;
 }
 export function parseCallback(body: Body): StkCallback;
@@ -272,14 +307,15 @@ export class CallbackUrls {
 
 export interface Ipn {
   readonly callbackType: string;
-  readonly customer: { readonly name: string | null; readonly mobileNumber: string | null; readonly reference: string };
+  /** `reference` is your order reference; `null` for a payment that did not come from a push. */
+  readonly customer: { readonly name: string | null; readonly mobileNumber: string | null; readonly reference: string | null };
   readonly transaction: {
-    readonly date: IsoDateTime;
+    readonly date: IsoDateTime | null;
     readonly reference: string;
     /** "MPESA", "CARD", "PWE", "EQUITEL", "PAYPAL", or another mode kept as sent. */
-    readonly paymentMode: string;
+    readonly paymentMode: string | null;
     readonly amount: Decimal;
-    readonly currency: string;
+    readonly currency: string | null;
     readonly serviceCharge: Decimal | null;
     readonly billNumber: string | null;
     readonly servedBy: string | null;
@@ -293,8 +329,8 @@ export interface Ipn {
   readonly bank: { readonly reference: string | null; readonly transactionType: string | null; readonly account: string | null } | null;
   /** transaction.reference: drop redeliveries with it. */
   readonly dedupeKey: string;
-  /** customer.reference: your order reference. */
-  readonly orderReference: string;
+  /** customer.reference: your order reference; `null` for a payment that did not come from a push. */
+  readonly orderReference: string | null;
 }
 export function parseIpn(body: Body): Ipn;
 
@@ -310,17 +346,36 @@ export function signingStringOfBody(body: Body): string;
 export type PaymentState = "paid" | "failed" | "pending";
 export type EvidenceSource = "ipn" | "status_query" | "callback";
 
+/**
+ * "sources_disagree": a success beside a status query saying every attempt failed, or one IPN both
+ * SUCCESS and FAILED; "payments_disagree": successes naming different receipts, amounts or
+ * currencies (perhaps paid twice: review by hand); "reference_mismatch": evidence about another
+ * order, ignored; "amount_mismatch" / "currency_mismatch": paid other than expected.
+ */
+export type ConflictKind = "sources_disagree" | "payments_disagree" | "reference_mismatch" | "amount_mismatch" | "currency_mismatch";
+
+export interface Conflict {
+  readonly kind: ConflictKind;
+  /** In a fixed order: "ipn", "status_query", "callback". */
+  readonly sources: readonly EvidenceSource[];
+  readonly description: string;
+}
+
 export interface Reconciliation {
   readonly state: PaymentState;
   readonly decidedBy: EvidenceSource | null;
   readonly confirmed: boolean;
   readonly mpesaReceipt: string | null;
   readonly amountPaid: Decimal | null;
-  readonly conflicts: readonly {
-    readonly kind: "sources_disagree" | "reference_mismatch" | "amount_mismatch" | "currency_mismatch";
-    readonly sources: readonly EvidenceSource[];
-    readonly description: string;
-  }[];
+  /** The currency paid, when a successful piece of evidence states it (the status query never does). */
+  readonly currencyPaid: string | null;
+  /**
+   * True when the order is paid and the currency paid is stated and is the expected one; false: the
+   * currency is unconfirmed (or wrong: see `conflicts`). The amount is compared whatever this says.
+   */
+  readonly currencyConfirmed: boolean;
+  /** In a fixed order, whatever the order of the evidence. */
+  readonly conflicts: readonly Conflict[];
 }
 
 export function reconcile(

@@ -31,6 +31,7 @@ export const {
   tokenRequest,
   parseTokenResponse,
   classifyInitResponse,
+  adviseTransportFailure,
   orderStatusRequest,
   parseStatusResponse,
   parseCallback,

@@ -68,6 +68,7 @@ export const {
   tokenRequest,
   parseTokenResponse,
   classifyInitResponse,
+  adviseTransportFailure,
   orderStatusRequest,
   parseStatusResponse,
   parseCallback,

@@ -1,10 +1,10 @@
 //! Stateless functions: requests, responses, callbacks, IPN, reconciliation.
 
 use jenga_stk::{
-    AccessToken, Amount, CallbackUrls, Evidence, Expected, Limits, RequestOptions, Signature,
-    StatusResponse, StatusSignature, StkPush, classify_init_response, order_status_request,
-    parse_callback, parse_ipn, parse_status_response, parse_token_response, reconcile,
-    signing_string_of_body,
+    AccessToken, Amount, CallbackUrls, Endpoint, Evidence, Expected, Limits, RequestOptions,
+    Signature, StatusResponse, StatusSignature, StkPush, TransportFailure,
+    advise_transport_failure, classify_init_response, order_status_request, parse_callback,
+    parse_ipn, parse_status_response, parse_token_response, reconcile, signing_string_of_body,
 };
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -122,6 +122,7 @@ struct TokenOut<'a> {
     token_type: &'a str,
     issued_at: Option<jenga_stk::DateTime>,
     provider_expires_at: Option<jenga_stk::DateTime>,
+    lifetime: jenga_stk::TokenLifetime,
     expires_at: jenga_stk::DateTime,
     expires_at_ms: i64,
 }
@@ -133,6 +134,7 @@ pub(crate) fn token_out(t: &jenga_stk::Token) -> Result<JsValue, JsValue> {
         token_type: t.token_type(),
         issued_at: t.issued_at(),
         provider_expires_at: t.provider_expires_at(),
+        lifetime: t.lifetime(),
         expires_at: t.expires_at(),
         expires_at_ms: t.expires_at().unix_millis(),
     })
@@ -163,13 +165,32 @@ fn rejected(r: &jenga_stk::Rejection) -> Result<JsValue, JsValue> {
     })
 }
 
-/// Classifies the answer to the STK push initiation.
+/// Classifies the answer to the STK push initiation. Every body classifies
+/// (the core is infallible); only a status outside 100-599 is an error.
 #[wasm_bindgen(js_name = classifyInitResponse)]
 pub fn classify_init_response_js(code: u32, body: &[u8]) -> Result<JsValue, JsValue> {
-    match classify_init_response(status(code)?, body, &Limits::default()).map_err(error)? {
+    match classify_init_response(status(code)?, body, &Limits::default()) {
         jenga_stk::InitResponse::Rejected(r) => rejected(&r),
         accepted => out(&accepted),
     }
+}
+
+/// What to do when no HTTP answer came: `endpoint` is `token`, `init` or
+/// `status`; `failure` is `connect_failed`, `timeout` or `connection_lost`.
+/// Returns the action's code (`check_status_first` or `retry_with_backoff`).
+#[wasm_bindgen(js_name = adviseTransportFailure)]
+pub fn advise_transport_failure_js(endpoint: &str, failure_code: &str) -> Result<String, JsValue> {
+    let endpoint = Endpoint::from_code(endpoint).ok_or_else(|| {
+        let message = r#"endpoint must be "token", "init" or "status""#;
+        failure("invalid_type", Some("endpoint"), message)
+    })?;
+    let transport = TransportFailure::from_code(failure_code).ok_or_else(|| {
+        let message = r#"failure must be "connect_failed", "timeout" or "connection_lost""#;
+        failure("invalid_type", Some("failure"), message)
+    })?;
+    Ok(advise_transport_failure(endpoint, transport)
+        .code()
+        .to_owned())
 }
 
 /// The order status query; `signature_base64` (of the order reference) is optional.
@@ -212,7 +233,8 @@ pub(crate) fn ipn_out(ipn: &jenga_stk::Ipn) -> Result<JsValue, JsValue> {
         #[serde(flatten)]
         ipn: &'a jenga_stk::Ipn,
         dedupe_key: &'a str,
-        order_reference: &'a str,
+        /// `null` for a payment that did not come from a push.
+        order_reference: Option<&'a str>,
     }
     out(&IpnOut {
         ipn,

@@ -4,7 +4,9 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use jenga_stk_wasm::{WasmPkcs8Key, build_stk_push, classify_init_response_js};
+use jenga_stk_wasm::{
+    WasmPkcs8Key, advise_transport_failure_js, build_stk_push, classify_init_response_js,
+};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -51,8 +53,43 @@ fn errors_are_plain_objects_with_codes() {
     assert_eq!(get(&err, "code").as_string().unwrap(), "key_invalid");
     let err = WasmPkcs8Key::new(PUBLIC).err().unwrap();
     assert_eq!(get(&err, "code").as_string().unwrap(), "key_is_public");
-    let err = classify_init_response_js(200, b"<html>").unwrap_err();
-    assert_eq!(get(&err, "code").as_string().unwrap(), "not_json");
     let err = classify_init_response_js(7, b"{}").unwrap_err();
     assert_eq!(get(&err, "code").as_string().unwrap(), "invalid_type");
+    let err = advise_transport_failure_js("push", "timeout").unwrap_err();
+    assert_eq!(get(&err, "field").as_string().unwrap(), "endpoint");
+    let err = advise_transport_failure_js("init", "reset").unwrap_err();
+    assert_eq!(get(&err, "field").as_string().unwrap(), "failure");
+}
+
+#[wasm_bindgen_test]
+fn every_answer_classifies_inside_webassembly() {
+    // An HTML gateway page on the push: a rejection with an excerpt, never an error.
+    let html = b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
+    let answer = classify_init_response_js(502, html).unwrap();
+    assert_eq!(get(&answer, "type").as_string().unwrap(), "rejected");
+    assert_eq!(get(&answer, "kind").as_string().unwrap(), "server_error");
+    assert_eq!(
+        get(&answer, "action").as_string().unwrap(),
+        "check_status_first"
+    );
+    assert_eq!(
+        get(&answer, "bodyExcerpt").as_string().unwrap(),
+        "502 Bad Gateway nginx"
+    );
+    let answer = classify_init_response_js(200, b"<html>").unwrap();
+    assert_eq!(
+        get(&answer, "kind").as_string().unwrap(),
+        "invalid_response"
+    );
+    // JSON bodies carry no excerpt: null, not undefined.
+    let answer = classify_init_response_js(400, br#"{"code":400}"#).unwrap();
+    assert!(get(&answer, "bodyExcerpt").is_null());
+    assert_eq!(
+        advise_transport_failure_js("init", "timeout").unwrap(),
+        "check_status_first"
+    );
+    assert_eq!(
+        advise_transport_failure_js("init", "connect_failed").unwrap(),
+        "retry_with_backoff"
+    );
 }

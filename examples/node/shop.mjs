@@ -9,6 +9,7 @@ import {
   Signer,
   StkPush,
   TokenState,
+  adviseTransportFailure,
   classifyInitResponse,
   orderStatusRequest,
   parseIpn,
@@ -19,6 +20,17 @@ import {
 async function send(request) {
   const response = await fetch(request.url, request);
   return { status: response.status, body: new Uint8Array(await response.arrayBuffer()) };
+}
+
+/**
+ * Which TransportFailure a failed `fetch` was (Node's undici): only a failure to connect proves the
+ * request was never sent; anything else may have reached the provider.
+ */
+function transportFailure(error) {
+  const code = error?.cause?.code ?? error?.code ?? error?.name;
+  if (["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"].includes(code)) return "connect_failed";
+  if (["TimeoutError", "AbortError", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"].includes(code)) return "timeout";
+  return "connection_lost";
 }
 
 async function readBody(req) {
@@ -77,8 +89,17 @@ export async function createShop(config) {
     const signed = await push.sign(signer);
     let answer;
     for (let attempt = 0; attempt < 2; attempt++) {
-      const { status, body } = await send(signed.httpRequest(config.environment, await accessToken()));
-      answer = classifyInitResponse(status, body);
+      const request = signed.httpRequest(config.environment, await accessToken());
+      let response;
+      try {
+        response = await send(request);
+      } catch (e) {
+        // No answer: the core says whether the push may be on the phone ("check_status_first").
+        const failure = transportFailure(e);
+        answer = { type: "no_answer", failure, action: adviseTransportFailure("init", failure) };
+        break;
+      }
+      answer = classifyInitResponse(response.status, response.body);
       // What the rejection says: a 401 means refresh the token and retry once.
       if (answer.type === "rejected" && answer.action === "refresh_token_and_retry" && attempt === 0) {
         tokens.invalidate();
@@ -86,8 +107,11 @@ export async function createShop(config) {
       }
       break;
     }
-    log(`checkout ${orderReference}: ${answer.type}${answer.type === "rejected" ? ` (${answer.kind}, ${answer.action})` : ` (invoice ${answer.invoiceNumber})`}`);
-    if (answer.type === "accepted") {
+    const detail = answer.type === "accepted" ? `invoice ${answer.invoiceNumber}` : `${answer.kind ?? answer.failure}, ${answer.action}`;
+    log(`checkout ${orderReference}: ${answer.type} (${detail})`);
+    // Accepted, or perhaps on the customer's phone: keep it, so that the status query decides.
+    // Never push again for it before that (a second prompt could charge twice).
+    if (answer.type === "accepted" || answer.action === "check_status_first") {
       payments.set(orderReference, { push, callback: null, ipns: new Map(), amount: String(amount), waiters: [] });
     }
     return answer;
@@ -135,7 +159,8 @@ export async function createShop(config) {
           payment.ipns.set(ipn.dedupeKey, body);
           notify(payment);
         }
-        log(`IPN ${ipn.orderReference}: ${ipn.transaction.status}${duplicate ? " (duplicate, ignored)" : ""}`);
+        const about = ipn.orderReference ?? "(no order reference: not from a push)";
+        log(`IPN ${about}: ${ipn.transaction.status}${duplicate ? " (duplicate, ignored)" : ""}`);
         return reply(res, 200, { ok: true });
       }
       const match = /^\/payments\/([A-Za-z0-9]+)$/.exec(url.pathname);

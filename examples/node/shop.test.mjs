@@ -86,3 +86,49 @@ test("a forged callback is refused", async () => {
   assert.equal(forged.status, 401);
   assert.deepEqual(await forged.json(), { error: "callback_token_invalid" });
 });
+
+test("an HTML 502 or a dropped connection on the push: the order is kept for the status query", async () => {
+  // A provider double that answers the token call, then fails the push in the two ambiguous ways.
+  let mode = "html";
+  const fake = createServer((req, res) => {
+    if (req.url.startsWith("/authentication/")) {
+      res.writeHead(200, { "content-type": "application/json" });
+      return res.end(JSON.stringify({ accessToken: "fake.access.token", expiresIn: 3600, tokenType: "Bearer" }));
+    }
+    if (mode === "html") {
+      res.writeHead(502, { "content-type": "text/html" });
+      return res.end("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>");
+    }
+    req.socket.destroy(); // the connection drops before any answer
+  });
+  await new Promise((resolve) => fake.listen(0, "127.0.0.1", resolve));
+  try {
+    const lines = [];
+    const flaky = await createShop({
+      environment: `http://127.0.0.1:${fake.address().port}`,
+      credentials: { apiKey: "k", merchantCode: "0000000000", consumerSecret: "s" },
+      privateKeyPem: readFileSync(`${root}/tests/keys/test-pkcs8-2048.pem`, "utf8"),
+      callbackSecret: "node example test secret, 32+ bytes long",
+      ipn: { username: "u", password: "p" },
+      publicBaseUrl: local,
+      log: (line) => lines.push(line),
+    });
+    const html = await flaky.checkout({ orderReference: "NODE502", paymentReference: "PNODE502", msisdn: "+254 722-000-000", amount: "2" });
+    assert.equal(html.type, "rejected");
+    assert.equal(html.kind, "server_error");
+    assert.equal(html.action, "check_status_first");
+    assert.equal(html.bodyExcerpt, "502 Bad Gateway nginx");
+    assert.ok(flaky.payments.has("NODE502"), "an order that may be on the phone is kept");
+    assert.equal(flaky.payments.get("NODE502").push.msisdn, "254722000000");
+    mode = "drop";
+    const dropped = await flaky.checkout({ orderReference: "NODEDROP", paymentReference: "PNODEDROP", msisdn: "0722000000", amount: "2" });
+    assert.deepEqual(dropped, { type: "no_answer", failure: "connection_lost", action: "check_status_first" });
+    assert.ok(flaky.payments.has("NODEDROP"));
+    assert.deepEqual(lines, [
+      "checkout NODE502: rejected (server_error, check_status_first)",
+      "checkout NODEDROP: no_answer (connection_lost, check_status_first)",
+    ]);
+  } finally {
+    fake.close();
+  }
+});

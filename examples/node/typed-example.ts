@@ -10,6 +10,7 @@ import {
   SyncSigner,
   TokenState,
   Verifier,
+  adviseTransportFailure,
   classifyInitResponse,
   orderStatusRequest,
   parseCallback,
@@ -19,10 +20,15 @@ import {
   reconcile,
   signingStringOfBody,
   tokenRequest,
+  type ConflictKind,
+  type Endpoint,
   type HttpRequest,
   type InitResponse,
+  type NextAction,
   type Reconciliation,
   type StkPushRequest,
+  type TokenLifetime,
+  type TransportFailure,
 } from "jenga-stk";
 
 export async function example(pem: string, publicPem: string): Promise<Reconciliation> {
@@ -52,10 +58,14 @@ export async function example(pem: string, publicPem: string): Promise<Reconcili
   const parsed = parseTokenResponse(200, "{}", Date.now());
   if (parsed.type === "token") {
     const expires: string = parsed.expiresAt;
+    const lifetime: TokenLifetime = parsed.lifetime;
     void expires;
+    if (lifetime === "assumed") console.log("no usable expiry: 15 minutes assumed");
   } else {
-    const next: "do_not_retry" | "refresh_token_and_retry" | "retry_with_backoff" | "fix_signature" = parsed.action;
+    const next: "do_not_retry" | "refresh_token_and_retry" | "retry_with_backoff" | "fix_signature" | "check_status_first" = parsed.action;
+    const excerpt: string | null = parsed.bodyExcerpt;
     void next;
+    void excerpt;
   }
   void tokenRequest("live", { apiKey: "k", merchantCode: "m", consumerSecret: "s" });
 
@@ -65,7 +75,13 @@ export async function example(pem: string, publicPem: string): Promise<Reconcili
     void invoice;
   } else if (init.action === "fix_signature") {
     console.log(init.hint);
+  } else if (init.action === "check_status_first") {
+    console.log(init.kind, init.bodyExcerpt ?? init.message);
   }
+  const endpoint: Endpoint = "init";
+  const failure: TransportFailure = "timeout";
+  const advice: NextAction = adviseTransportFailure(endpoint, failure);
+  void advice;
 
   const status = parseStatusResponse(200, "{}");
   if (status.type === "found") {
@@ -85,12 +101,24 @@ export async function example(pem: string, publicPem: string): Promise<Reconcili
   }
   const cb = parseCallback("{}");
   void cb.resultCode.toFixed();
+  const checkout: string | null = cb.checkoutRequestId;
+  void checkout;
+  if (cb.outcome.result === "paid") {
+    const phone: string | null = cb.outcome.phoneNumber; // may be masked: 2547*****000
+    const date: string | null = cb.outcome.transactionDate;
+    void phone;
+    void date;
+  }
 
   const auth = new IpnAuth("user", "pass");
   auth.verify(auth.authorizationHeader());
   const ipn = parseIpn("{}");
   const key: string = ipn.dedupeKey;
+  const order: string | null = ipn.orderReference; // null: a payment that did not come from a push
+  const currency: string | null = ipn.transaction.currency;
   void key;
+  void order;
+  void currency;
   void signingStringOfBody(push.body);
 
   try {
@@ -101,5 +129,12 @@ export async function example(pem: string, publicPem: string): Promise<Reconcili
       console.log(e.code, e.field, e.rejection?.kind);
     }
   }
-  return reconcile({ orderReference: refs.orderReference, amount: "2", currency: "KES" }, { callback: "{}", ipns: [], status: null });
+  const decision = reconcile({ orderReference: refs.orderReference, amount: "2", currency: "KES" }, { callback: "{}", ipns: [], status: null });
+  const paidIn: string | null = decision.currencyPaid;
+  const sure: boolean = decision.currencyConfirmed;
+  const kinds: ConflictKind[] = decision.conflicts.map((c) => c.kind);
+  void paidIn;
+  void sure;
+  if (kinds.includes("payments_disagree")) console.log("review by hand");
+  return decision;
 }

@@ -61,11 +61,18 @@ do {
         expect(code == "validation_failed" && problems.first?.field == "order.orderReference", "problems")
     }
 
-    // 5. The lifecycle: init answer, callback, reconciliation.
+    // 5. The lifecycle: init answer (every answer classifies; it never throws), callback, reconciliation.
     let answer = #"{"status":false,"code":106201,"message":"Failed to initiate push"}"#
-    if case let .rejected(rejection) = try classifyInitResponse(status: 200, body: Data(answer.utf8)) {
+    if case let .rejected(rejection) = classifyInitResponse(status: 200, body: Data(answer.utf8)) {
         expect(rejection.action == .retryWithBackoff, "next action")
     } else { expect(false, "rejection") }
+    // A gateway's HTML 502 may hide an accepted push: ask the provider before pushing again.
+    let gateway = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+    if case let .rejected(rejection) = classifyInitResponse(status: 502, body: Data(gateway.utf8)) {
+        expect(rejection.action == .checkStatusFirst && rejection.bodyExcerpt == "502 Bad Gateway nginx", "HTML 502")
+    } else { expect(false, "HTML 502") }
+    // No answer at all: the same advice after a timeout on the push (`init` is a Swift keyword: backticks).
+    expect(adviseTransportFailure(endpoint: .`init`, failure: .timeout) == .checkStatusFirst, "timeout on the push")
 
     let callback = try parseCallback(body: Data(#"{"transactionReference":"MKQR28922980073","data":{"Body":{"stkCallback":{"MerchantRequestID":"m","CheckoutRequestID":"c","ResultDesc":"Request cancelled by user","ResultCode":1032}}}}"#.utf8))
     let decision = reconcile(expected: Expected(orderReference: "OR28922980077", amount: Decimal(2), currency: "KES"),

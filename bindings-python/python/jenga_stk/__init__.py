@@ -73,8 +73,8 @@ from ._native import (
     TokenState,
     Verifier,
     __version__,
+    advise_transport_failure,
     classify_init_response,
-    is_retryable_status,
     order_status_request,
     parse_callback,
     parse_ipn,
@@ -111,6 +111,7 @@ NextAction = Union[
     Literal["refresh_token_and_retry"],
     Literal["retry_with_backoff"],
     Literal["fix_signature"],
+    Literal["check_status_first"],
 ]
 #: ``Rejection.kind``.
 RejectionKind = Union[
@@ -123,7 +124,9 @@ RejectionKind = Union[
     Literal["push_failed"],
     Literal["service_error"],
     Literal["transaction_not_found"],
+    Literal["rate_limited"],
     Literal["server_error"],
+    Literal["invalid_response"],
     Literal["unknown"],
 ]
 #: ``CallbackFailure.reason``.
@@ -150,6 +153,32 @@ EvidenceSource = Union[
     Literal["status_query"],
     Literal["callback"],
 ]
+#: ``Conflict.kind``.
+ConflictKind = Union[
+    Literal["sources_disagree"],
+    Literal["payments_disagree"],
+    Literal["reference_mismatch"],
+    Literal["amount_mismatch"],
+    Literal["currency_mismatch"],
+]
+#: The provider's endpoint that answered (or did not): ``advise_transport_failure``.
+Endpoint = Union[
+    Literal["token"],
+    Literal["init"],
+    Literal["status"],
+]
+#: How a request failed without an HTTP answer: ``advise_transport_failure``.
+TransportFailure = Union[
+    Literal["connect_failed"],
+    Literal["timeout"],
+    Literal["connection_lost"],
+]
+#: ``Token.lifetime``: where the token's lifetime came from.
+TokenLifetime = Union[
+    Literal["timestamps"],
+    Literal["seconds"],
+    Literal["assumed"],
+]
 
 __all__ = [
     "AccessToken",
@@ -162,9 +191,11 @@ __all__ = [
     "CallbackRefs",
     "CallbackUrls",
     "Conflict",
+    "ConflictKind",
     "Credentials",
     "DEFAULT_TOKEN_LIFETIME",
     "EAT",
+    "Endpoint",
     "Environment",
     "EvidenceSource",
     "FailureReason",
@@ -210,12 +241,14 @@ __all__ = [
     "StkPush",
     "TOKEN_PATH",
     "Token",
+    "TokenLifetime",
     "TokenState",
+    "TransportFailure",
     "ValidationError",
     "Verifier",
     "__version__",
+    "advise_transport_failure",
     "classify_init_response",
-    "is_retryable_status",
     "order_status_request",
     "parse_callback",
     "parse_ipn",

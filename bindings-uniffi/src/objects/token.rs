@@ -9,6 +9,7 @@ use jenga_stk::{DateTime, Limits};
 
 use super::{AccessToken, Credentials, Environment, HttpRequest, Result};
 use crate::error::http_status;
+use crate::types::TokenLifetime;
 
 /// A merchant token (its text is a secret; `toString` is redacted).
 #[derive(uniffi::Object)]
@@ -17,7 +18,12 @@ pub struct Token(pub(crate) core::Token);
 
 impl fmt::Display for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Token(<redacted>, expiresAt={})", self.0.expires_at())
+        write!(
+            f,
+            "Token(<redacted>, expiresAt={}, lifetime={})",
+            self.0.expires_at(),
+            self.0.lifetime().code()
+        )
     }
 }
 
@@ -43,9 +49,15 @@ impl Token {
         self.0.issued_at()
     }
 
-    /// `expiresIn`, as the provider stated it (a timestamp).
+    /// `expiresIn`, as the provider stated it, when it is a timestamp.
     pub fn provider_expires_at(&self) -> Option<DateTime> {
         self.0.provider_expires_at()
+    }
+
+    /// Where the lifetime came from: two timestamps, `expiresIn` in seconds,
+    /// or assumed (the documented 15 minutes, when none was usable).
+    pub fn lifetime(&self) -> TokenLifetime {
+        self.0.lifetime().into()
     }
 
     /// When the response was received (your clock).
@@ -67,7 +79,7 @@ pub enum TokenResponse {
         /// The token.
         token: Arc<Token>,
     },
-    /// The provider refused (bad credentials).
+    /// The provider refused (bad credentials), or the answer was not a token.
     Rejected {
         /// What was refused and what to do next.
         rejection: crate::types::Rejection,

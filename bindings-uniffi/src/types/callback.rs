@@ -14,7 +14,7 @@ pub enum FailureReason {
     Expired,
     /// 1025 or 9999.
     PushNotSent,
-    /// 1032.
+    /// 1031 or 1032.
     Cancelled,
     /// 1037.
     Timeout,
@@ -49,10 +49,11 @@ pub struct CallbackPayment {
     pub mpesa_receipt: String,
     /// `Amount`.
     pub amount: Amount,
-    /// `PhoneNumber`, as digits.
-    pub phone_number: String,
-    /// `TransactionDate`.
-    pub transaction_date: DateTime,
+    /// `PhoneNumber`, as sent (may be masked, `2547*****000`, or start with
+    /// `+`), when present.
+    pub phone_number: Option<String>,
+    /// `TransactionDate`, when present and readable.
+    pub transaction_date: Option<DateTime>,
     /// `Balance`, when it has a value.
     pub balance: Option<Amount>,
 }
@@ -77,14 +78,14 @@ pub enum CallbackOutcome {
 pub struct StkCallback {
     /// `transactionReference`: the request's payment reference.
     pub transaction_reference: String,
-    /// `MerchantRequestID`.
-    pub merchant_request_id: String,
-    /// `CheckoutRequestID`.
-    pub checkout_request_id: String,
+    /// `MerchantRequestID`, when present.
+    pub merchant_request_id: Option<String>,
+    /// `CheckoutRequestID`, when present.
+    pub checkout_request_id: Option<String>,
     /// `ResultCode`, as sent.
     pub result_code: i64,
-    /// `ResultDesc`.
-    pub result_desc: String,
+    /// `ResultDesc`, when present.
+    pub result_desc: Option<String>,
     /// Paid or failed.
     pub outcome: CallbackOutcome,
 }

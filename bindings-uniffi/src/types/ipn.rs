@@ -37,6 +37,34 @@ pub enum PaymentMode {
     },
 }
 
+impl From<core::PaymentMode> for PaymentMode {
+    fn from(m: core::PaymentMode) -> Self {
+        match m {
+            core::PaymentMode::Mpesa => PaymentMode::Mpesa,
+            core::PaymentMode::Card => PaymentMode::Card,
+            core::PaymentMode::Pwe => PaymentMode::Pwe,
+            core::PaymentMode::Equitel => PaymentMode::Equitel,
+            core::PaymentMode::Paypal => PaymentMode::Paypal,
+            other => PaymentMode::Other {
+                value: other.as_str().to_owned(),
+            },
+        }
+    }
+}
+
+impl From<PaymentMode> for core::PaymentMode {
+    fn from(m: PaymentMode) -> Self {
+        match m {
+            PaymentMode::Mpesa => core::PaymentMode::Mpesa,
+            PaymentMode::Card => core::PaymentMode::Card,
+            PaymentMode::Pwe => core::PaymentMode::Pwe,
+            PaymentMode::Equitel => core::PaymentMode::Equitel,
+            PaymentMode::Paypal => core::PaymentMode::Paypal,
+            PaymentMode::Other { value } => core::PaymentMode::Other(value),
+        }
+    }
+}
+
 /// `customer.*` of an IPN.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct IpnCustomer {
@@ -44,23 +72,25 @@ pub struct IpnCustomer {
     pub name: Option<String>,
     /// `mobileNumber`.
     pub mobile_number: Option<String>,
-    /// `reference`: the merchant's order reference.
-    pub reference: String,
+    /// `reference`: the merchant's order reference; none for a payment that
+    /// did not come from a push.
+    pub reference: Option<String>,
 }
 
 /// `transaction.*` of an IPN.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct IpnTransaction {
-    /// `date`.
-    pub date: DateTime,
+    /// `date` (East Africa Time), when readable.
+    pub date: Option<DateTime>,
     /// `reference`: the M-Pesa receipt and the dedupe key.
     pub reference: String,
-    /// `paymentMode`.
-    pub payment_mode: PaymentMode,
+    /// `paymentMode`, when given.
+    pub payment_mode: Option<PaymentMode>,
     /// `amount`.
     pub amount: Amount,
-    /// `currency`.
-    pub currency: String,
+    /// `currency`, when given (reconciliation then reports the currency as
+    /// unconfirmed).
+    pub currency: Option<String>,
     /// `serviceCharge`.
     pub service_charge: Option<Amount>,
     /// `billNumber`.
@@ -103,14 +133,15 @@ pub struct Ipn {
     pub bank: Option<IpnBank>,
     /// The key to drop redeliveries (`transaction.reference`).
     pub dedupe_key: String,
-    /// The merchant's order reference (`customer.reference`).
-    pub order_reference: String,
+    /// The merchant's order reference (`customer.reference`); none for a
+    /// payment that did not come from a push.
+    pub order_reference: Option<String>,
 }
 
 impl From<core::Ipn> for Ipn {
     fn from(i: core::Ipn) -> Self {
         let dedupe_key = i.dedupe_key().to_owned();
-        let order_reference = i.order_reference().to_owned();
+        let order_reference = i.order_reference().map(str::to_owned);
         let t = i.transaction;
         Ipn {
             callback_type: i.callback_type,
@@ -122,16 +153,7 @@ impl From<core::Ipn> for Ipn {
             transaction: IpnTransaction {
                 date: t.date,
                 reference: t.reference,
-                payment_mode: match t.payment_mode {
-                    core::PaymentMode::Mpesa => PaymentMode::Mpesa,
-                    core::PaymentMode::Card => PaymentMode::Card,
-                    core::PaymentMode::Pwe => PaymentMode::Pwe,
-                    core::PaymentMode::Equitel => PaymentMode::Equitel,
-                    core::PaymentMode::Paypal => PaymentMode::Paypal,
-                    other => PaymentMode::Other {
-                        value: other.as_str().to_owned(),
-                    },
-                },
+                payment_mode: t.payment_mode.map(PaymentMode::from),
                 amount: t.amount,
                 currency: t.currency,
                 service_charge: t.service_charge,
@@ -173,14 +195,7 @@ impl From<Ipn> for core::Ipn {
             transaction: core::IpnTransaction {
                 date: t.date,
                 reference: t.reference,
-                payment_mode: match t.payment_mode {
-                    PaymentMode::Mpesa => core::PaymentMode::Mpesa,
-                    PaymentMode::Card => core::PaymentMode::Card,
-                    PaymentMode::Pwe => core::PaymentMode::Pwe,
-                    PaymentMode::Equitel => core::PaymentMode::Equitel,
-                    PaymentMode::Paypal => core::PaymentMode::Paypal,
-                    PaymentMode::Other { value } => core::PaymentMode::Other(value),
-                },
+                payment_mode: t.payment_mode.map(core::PaymentMode::from),
                 amount: t.amount,
                 currency: t.currency,
                 service_charge: t.service_charge,

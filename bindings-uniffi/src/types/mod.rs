@@ -13,6 +13,8 @@ mod reconcile;
 mod rejection;
 mod request;
 mod status;
+mod token;
+mod transport;
 
 pub use callback::*;
 pub use http::*;
@@ -24,3 +26,5 @@ pub use reconcile::*;
 pub use rejection::*;
 pub use request::*;
 pub use status::*;
+pub use token::*;
+pub use transport::*;

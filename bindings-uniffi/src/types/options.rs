@@ -24,7 +24,7 @@ pub enum AmountEncoding {
 /// How phone numbers are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
 pub enum PhoneFormat {
-    /// As given.
+    /// As given, digits only (`+254 722-000-000` is sent as `254722000000`).
     AsGiven,
     /// `0722000000`.
     Local,

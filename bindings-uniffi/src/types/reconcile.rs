@@ -28,8 +28,12 @@ pub enum EvidenceSource {
 /// What kind of disagreement was found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
 pub enum ConflictKind {
-    /// Two sources give different final states.
+    /// The status query says every attempt failed while another source
+    /// reports a payment, or one IPN is reported both successful and failed.
     SourcesDisagree,
+    /// Two pieces of successful evidence name different receipts, amounts or
+    /// currencies: perhaps the customer paid twice. Review by hand.
+    PaymentsDisagree,
     /// Evidence about another order (ignored).
     ReferenceMismatch,
     /// The amount paid differs from the expected one.
@@ -75,7 +79,13 @@ pub struct Reconciliation {
     pub mpesa_receipt: Option<String>,
     /// The amount paid, when known.
     pub amount_paid: Option<Amount>,
-    /// Every disagreement found.
+    /// The currency paid, when a successful piece of evidence states it (the
+    /// status query never does, and some IPNs omit it).
+    pub currency_paid: Option<String>,
+    /// True when the order is paid and the currency paid is stated and is the
+    /// expected one; false: unconfirmed (or wrong: see the conflicts).
+    pub currency_confirmed: bool,
+    /// Every disagreement found, in a fixed order.
     pub conflicts: Vec<Conflict>,
 }
 
@@ -99,12 +109,15 @@ impl From<core::Reconciliation> for Reconciliation {
             confirmed: r.confirmed,
             mpesa_receipt: r.mpesa_receipt,
             amount_paid: r.amount_paid,
+            currency_paid: r.currency_paid,
+            currency_confirmed: r.currency_confirmed,
             conflicts: r
                 .conflicts
                 .into_iter()
                 .map(|c| Conflict {
                     kind: match c.kind {
                         core::ConflictKind::SourcesDisagree => ConflictKind::SourcesDisagree,
+                        core::ConflictKind::PaymentsDisagree => ConflictKind::PaymentsDisagree,
                         core::ConflictKind::ReferenceMismatch => ConflictKind::ReferenceMismatch,
                         core::ConflictKind::AmountMismatch => ConflictKind::AmountMismatch,
                         core::ConflictKind::CurrencyMismatch => ConflictKind::CurrencyMismatch,

@@ -9,19 +9,29 @@ pub enum NextAction {
     DoNotRetry,
     /// Get a new access token and retry once.
     RefreshTokenAndRetry,
-    /// Transient: retry later with backoff, as a new request with new references.
+    /// Transient and known not to have reached the customer: retry later with
+    /// backoff (a push: as a new request with new references).
     RetryWithBackoff,
     /// The signature was refused: see `hint`.
     FixSignature,
+    /// The push may already be on the customer's phone (a 5xx, a timeout, an
+    /// unreadable or unknown answer to the push): query the order's status
+    /// first, and push again (with new references) only if the provider does
+    /// not know the order. Pushing again blindly would prompt the customer twice.
+    CheckStatusFirst,
 }
 
-impl NextAction {
-    fn from_core(a: core::NextAction) -> Self {
+impl From<core::NextAction> for NextAction {
+    fn from(a: core::NextAction) -> Self {
         match a {
+            core::NextAction::DoNotRetry => NextAction::DoNotRetry,
             core::NextAction::RefreshTokenAndRetry => NextAction::RefreshTokenAndRetry,
             core::NextAction::RetryWithBackoff => NextAction::RetryWithBackoff,
             core::NextAction::FixSignature => NextAction::FixSignature,
-            _ => NextAction::DoNotRetry,
+            core::NextAction::CheckStatusFirst => NextAction::CheckStatusFirst,
+            // The core's enum is non-exhaustive: an action a later core adds
+            // is read as "ask the provider first", which never prompts twice.
+            _ => NextAction::CheckStatusFirst,
         }
     }
 }
@@ -47,9 +57,14 @@ pub enum RejectionKind {
     ServiceError,
     /// 111102: the transaction was not found.
     TransactionNotFound,
-    /// Another 5xx or 429.
+    /// 429: too many requests.
+    RateLimited,
+    /// Another 5xx (or 408).
     ServerError,
-    /// A code the library does not know; kept in `providerCode`.
+    /// A 2xx answer whose body cannot be read (not JSON, too large): whether
+    /// the call took effect is unknown.
+    InvalidResponse,
+    /// A code or status the library does not know; kept in `providerCode`.
     Unknown,
 }
 
@@ -65,7 +80,9 @@ impl RejectionKind {
             core::RejectionKind::PushFailed => RejectionKind::PushFailed,
             core::RejectionKind::ServiceError => RejectionKind::ServiceError,
             core::RejectionKind::TransactionNotFound => RejectionKind::TransactionNotFound,
+            core::RejectionKind::RateLimited => RejectionKind::RateLimited,
             core::RejectionKind::ServerError => RejectionKind::ServerError,
+            core::RejectionKind::InvalidResponse => RejectionKind::InvalidResponse,
             _ => RejectionKind::Unknown,
         }
     }
@@ -88,6 +105,10 @@ pub struct Rejection {
     pub action: NextAction,
     /// Advice for humans (for a 403, the usual causes).
     pub hint: String,
+    /// For a body that is not the provider's JSON (an HTML gateway page,
+    /// plain text): its first words, tags removed and long token-like runs
+    /// redacted, for logs. None for JSON or empty bodies.
+    pub body_excerpt: Option<String>,
 }
 
 impl From<core::Rejection> for Rejection {
@@ -99,7 +120,8 @@ impl From<core::Rejection> for Rejection {
             message: r.message,
             error_code: r.error_code,
             kind: RejectionKind::from_core(r.kind),
-            action: NextAction::from_core(r.action),
+            action: r.action.into(),
+            body_excerpt: r.body_excerpt,
         }
     }
 }

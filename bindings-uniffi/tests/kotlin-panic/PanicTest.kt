@@ -18,7 +18,8 @@ fun main() {
         }
     }
     // The library still works after the panics.
-    val ok = isRetryableStatus(503.toUShort()) && !isRetryableStatus(400.toUShort())
+    val ok = adviseTransportFailure(Endpoint.INIT, TransportFailure.TIMEOUT) == NextAction.CHECK_STATUS_FIRST &&
+        adviseTransportFailure(Endpoint.STATUS, TransportFailure.TIMEOUT) == NextAction.RETRY_WITH_BACKOFF
     val env = Environment.uat()
     if (!ok || env.baseUrl() != "https://uat.finserve.africa") {
         println("FAIL panic: library unusable after a panic")

@@ -53,7 +53,7 @@ class EndToEnd(private val v: Vectors, private val root: File, private val sandb
             val code = try {
                 ipnAuth.verify(ex.requestHeaders.getFirst("Authorization"))
                 val ipn = parseIpn(ex.requestBody.readAllBytes())
-                deliveries[ipn.orderReference]?.let { d ->
+                ipn.orderReference?.let { deliveries[it] }?.let { d ->
                     val fresh = synchronized(d) { d.ipns.put(ipn.dedupeKey, ipn) == null }
                     if (fresh) d.done.countDown()
                 }
@@ -117,6 +117,7 @@ class EndToEnd(private val v: Vectors, private val root: File, private val sandb
             val (paid, pd) = pay("0722000000", foreign = false)
             check(paid.state == PaymentState.PAID && paid.confirmed && paid.conflicts.isEmpty()) { "paid: $paid" }
             check(paid.amountPaid == BigDecimal("2") && paid.mpesaReceipt != null) { "paid: $paid" }
+            check(paid.currencyPaid == "KES" && paid.currencyConfirmed) { "paid: $paid" }
             check(pd.callbacks.single().callback.outcome is CallbackOutcome.Paid) { "callback ${pd.callbacks}" }
             check(pd.ipns.values.single().transaction.status == IpnStatus.Success) { "ipn ${pd.ipns}" }
 

@@ -1,9 +1,10 @@
 // The shared table of hostile inputs (tests/hostile/hostile.json, also run by
-// the Rust core, npm and Python): every case must throw the JengaException
-// variant of its code with exactly the expected code and field. Kotlin's types
-// rule out wrong JSON-less types statically (a ByteArray body is never a
-// number); cases whose bytes are not UTF-8 where the API takes a String are
-// skipped and counted.
+// the Rust core, npm and Python): every `error` case must throw the
+// JengaException variant of its code with exactly the expected code and field;
+// every odd-but-valid `accepts` case must return, and for the init, token and
+// status answers show the stated type, kind and action. Kotlin's types rule out
+// wrong JSON-less types statically (a ByteArray body is never a number); cases
+// whose bytes are not UTF-8 where the API takes a String are skipped and counted.
 package jenga.stk.tests
 
 import jenga.stk.*
@@ -65,6 +66,21 @@ class HostileTests(root: File) {
 
     private fun page() = StkPush.fromJson(templates.s("request"), RequestOptions())
 
+    /** The `accepts` view of a classification: `type`, and `kind`/`action` for a rejection. */
+    private fun view(result: Any?): Map<String, Any?> {
+        fun rejected(r: Rejection) = mapOf("type" to "rejected", "kind" to r.kind.name.lowercase(), "action" to r.action.name.lowercase())
+        return when (result) {
+            is InitResponse.Accepted -> mapOf("type" to "accepted")
+            is InitResponse.Rejected -> rejected(result.rejection)
+            is TokenResponse.Token -> mapOf("type" to "token")
+            is TokenResponse.Rejected -> rejected(result.rejection)
+            is StatusResponse.Found -> mapOf("type" to "found")
+            is StatusResponse.NotFound -> mapOf("type" to "not_found")
+            is StatusResponse.Rejected -> rejected(result.rejection)
+            else -> emptyMap()
+        }
+    }
+
     /** Calls the API; returning means it accepted the input. */
     private fun run(api: String, input: Map<String, Any?>): Any? {
         fun status() = input.int("status").toUShort()
@@ -117,21 +133,34 @@ class HostileTests(root: File) {
         val failures = ArrayList<String>()
         val skipped = ArrayList<String>()
         var ran = 0
+        var oddButValid = 0
         for (case in cases) {
             val id = case.s("id")
-            val want = case["error"].obj()
-            val code = want.s("code")
-            val expected = listOf(expectedVariant(code), code, want.so("field"), want.so("problem"), want.so("problem")?.let { want.so("field") })
+            val accepts = case["accepts"]?.obj()
+            check((accepts == null) != (case["error"] == null)) { "$id: a case has `error` or `accepts`, never both" }
+            val want = case["error"]?.obj()
+            val code = want?.s("code")
+            val expected = want?.let { listOf(expectedVariant(code!!), code, it.so("field"), it.so("problem"), it.so("problem")?.let { _ -> it.so("field") }) }
             try {
                 val result = run(case.s("api"), case["input"].obj())
                 ran++
-                failures += "$id: ACCEPTED, expected $expected: ${result.toString().take(200)}"
+                if (accepts == null) {
+                    failures += "$id: ACCEPTED, expected $expected: ${result.toString().take(200)}"
+                } else {
+                    oddButValid++
+                    val got = view(result)
+                    if (accepts.any { (k, v) -> got[k] != v }) failures += "$id: expected $accepts, got $got"
+                }
             } catch (e: Inexpressible) {
                 skipped += id
             } catch (e: JengaException) {
                 ran++
-                val got = shape(e)
-                if (got != expected) failures += "$id: expected $expected, got $got (${e.message?.take(200)})"
+                if (expected == null) {
+                    failures += "$id: THREW ${shape(e)} (${e.message?.take(200)}), expected to be accepted as $accepts"
+                } else {
+                    val got = shape(e)
+                    if (got != expected) failures += "$id: expected $expected, got $got (${e.message?.take(200)})"
+                }
             } catch (e: Throwable) {
                 ran++
                 failures += "$id: ${e::class.qualifiedName} escaped: ${e.message?.take(200)}"
@@ -139,9 +168,10 @@ class HostileTests(root: File) {
         }
         check(failures.isEmpty()) { failures.joinToString("\n") }
         check(ran >= 30) { "only $ran cases ran" }
+        check(oddButValid > 0) { "no `accepts` case ran" }
         // The library still works after all of that.
         check(page().signingString() == "OR28922980077KES07220000002") { "module poisoned" }
-        val note = "$ran of ${cases.size} cases ran; not expressible as a Kotlin String: ${skipped.joinToString().ifEmpty { "none" }}"
+        val note = "$ran of ${cases.size} cases ran ($oddButValid odd but valid); not expressible as a Kotlin String: ${skipped.joinToString().ifEmpty { "none" }}"
         println("hostile: $note")
         return note
     }

@@ -1,7 +1,8 @@
 // Secrets never printed, beyond ApiTest.kt: the toString of every object that
 // holds a secret, and the message and toString of every error raised while
 // loading a bad key, refusing a secret value or parsing a token answer that
-// carried a token. Searched for distinctive secrets, their Base64 forms, and
+// carried a token, and of every rejection (and the error carrying it) whose
+// body excerpt comes from a gateway page that quoted the token. Searched for distinctive secrets, their Base64 forms, and
 // every line of the private key's PEM body.
 package jenga.stk.tests
 
@@ -60,19 +61,47 @@ class SecretsTests(private val v: Vectors) {
             errors += caught { Signer(bad) }
         }
         errors += caught { Verifier(pem) }
+        // Bad token answers: whatever each gives (an error, a rejection with a
+        // body excerpt for logs, a token with an assumed lifetime), what can be
+        // shown hides the secrets: directly, and through the token state holder.
+        // (The core redacts token-like runs of 24+ characters: a JWT, a key; see core/src/response/envelope.rs.)
+        val gatewayPage = "<html><body>token $token is not valid here</body></html>"
+        var rejections = 0
         for (body in listOf(
-            tokenBody.replace("\"2021-07-13T07:18:02Z\"", "3599"),
+            tokenBody.replace("\"2021-07-13T07:18:02Z\"", "\"soon\""),
             tokenBody.replace(token, "$token with space"),
             tokenBody.replace(token, "$token\\u0000"),
             tokenBody + "trailing",
             tokenBody.dropLast(5),
             "[$tokenBody]",
+            gatewayPage,
         )) {
-            errors += caught { parseTokenResponse(200.toUShort(), body.toByteArray(), now) }
-            val state = TokenState(Environment.uat(), Credentials(apiKey, "m", consumerSecret))
-            errors += caught { state.onResponse(200.toUShort(), body.toByteArray(), now) }
-            assertHidden("TokenState after a refused answer", state)
+            for (status in listOf(200, 502)) {
+                try {
+                    when (val r = parseTokenResponse(status.toUShort(), body.toByteArray(), now)) {
+                        is TokenResponse.Rejected -> { rejections++; assertHidden("Rejection", r.rejection); assertHidden("TokenResponse.Rejected", r) }
+                        is TokenResponse.Token -> assertHidden("Token", r.token)
+                    }
+                } catch (e: JengaException) {
+                    errors += e
+                }
+                val state = TokenState(Environment.uat(), Credentials(apiKey, "m", consumerSecret))
+                try {
+                    state.onResponse(status.toUShort(), body.toByteArray(), now)
+                } catch (e: JengaException) {
+                    errors += e
+                }
+                assertHidden("TokenState after an odd answer", state)
+            }
         }
+        // The gateway page's excerpt is there for logs, with the token redacted.
+        val page502 = parseTokenResponse(502.toUShort(), gatewayPage.toByteArray(), now)
+        val excerpt = (page502 as? TokenResponse.Rejected)?.rejection?.bodyExcerpt ?: throw Failure("no excerpt: $page502")
+        check(excerpt.startsWith("token <redacted>") && excerpt.contains("is not valid here")) { excerpt }
+        val pushPage = classifyInitResponse(502.toUShort(), gatewayPage.toByteArray())
+        check(pushPage is InitResponse.Rejected && pushPage.rejection.bodyExcerpt != null) { "$pushPage" }
+        assertHidden("InitResponse.Rejected", pushPage)
+        check(rejections > 0 && errors.any { it is JengaException.Rejected && it.rejection.bodyExcerpt != null }) { "no rejection with an excerpt was checked" }
         errors += caught { Credentials("$apiKey\u0000", "m", "${consumerSecret}é") }
         errors += caught { AccessToken("$token\r\nX-Evil: 1") }
         errors += caught { IpnAuth("$ipnUser:", "") }

@@ -8,6 +8,7 @@ import jenga.stk.*
 import java.io.File
 import java.math.BigDecimal
 import java.time.Duration
+import java.time.Instant
 import java.time.OffsetDateTime
 
 class Vectors(private val root: File) {
@@ -95,7 +96,7 @@ class Vectors(private val root: File) {
         return linkedMapOf(
             "type" to "rejected", "httpStatus" to r.httpStatus.toInt(), "providerCode" to r.providerCode,
             "message" to r.message, "errorCode" to r.errorCode, "kind" to r.kind.name.lowercase(),
-            "action" to r.action.name.lowercase(),
+            "action" to r.action.name.lowercase(), "bodyExcerpt" to r.bodyExcerpt,
         )
     }
 
@@ -119,6 +120,7 @@ class Vectors(private val root: File) {
             linkedMapOf(
                 "date" to t.date, "reference" to t.reference,
                 "paymentMode" to when (val m = t.paymentMode) {
+                    null -> null
                     PaymentMode.Mpesa -> "MPESA"; PaymentMode.Card -> "CARD"; PaymentMode.Pwe -> "PWE"
                     PaymentMode.Equitel -> "EQUITEL"; PaymentMode.Paypal -> "PAYPAL"; is PaymentMode.Other -> m.value
                 },
@@ -219,7 +221,8 @@ class Vectors(private val root: File) {
                 check(!t.toString().contains(t.accessToken().expose())) { "token printed" }
                 linkedMapOf(
                     "type" to "token", "accessToken" to t.accessToken().expose(), "tokenType" to t.tokenType(),
-                    "issuedAt" to t.issuedAt(), "providerExpiresAt" to t.providerExpiresAt(), "expiresAt" to t.expiresAt(),
+                    "issuedAt" to t.issuedAt(), "providerExpiresAt" to t.providerExpiresAt(),
+                    "lifetime" to t.lifetime().name.lowercase(), "expiresAt" to t.expiresAt(),
                 )
             }
             is TokenResponse.Rejected -> rejection(r.rejection)
@@ -325,6 +328,7 @@ class Vectors(private val root: File) {
         linkedMapOf(
             "state" to result.state.name.lowercase(), "decidedBy" to result.decidedBy?.name?.lowercase(),
             "confirmed" to result.confirmed, "mpesaReceipt" to result.mpesaReceipt, "amountPaid" to result.amountPaid,
+            "currencyPaid" to result.currencyPaid, "currencyConfirmed" to result.currencyConfirmed,
             "conflicts" to result.conflicts.map {
                 check(it.description.isNotEmpty()) { "empty description" }
                 linkedMapOf("kind" to it.kind.name.lowercase(), "sources" to it.sources.map { s -> s.name.lowercase() })
@@ -332,11 +336,57 @@ class Vectors(private val root: File) {
         )
     }} cases"
 
+    /** The answers table's view: the type, and kind and action for a rejection; nothing else is compared. */
+    private fun answerView(type: String, r: Rejection?): Map<String, Any?> =
+        if (r == null) mapOf("type" to type)
+        else mapOf("type" to "rejected", "kind" to r.kind.name.lowercase(), "action" to r.action.name.lowercase())
+
+    fun answers() = "${run("answers.json") { i, _ ->
+        val status = status(i.int("status"))
+        val body = i.s("body").toByteArray()
+        when (i.s("endpoint")) {
+            // The instant core/tests/lifecycle_vectors.rs uses.
+            "token" -> when (val r = parseTokenResponse(status, body, Instant.ofEpochMilli(1_626_159_785_000))) {
+                is TokenResponse.Token -> answerView("token", null)
+                is TokenResponse.Rejected -> answerView("", r.rejection)
+            }
+            "init" -> when (val r = classifyInitResponse(status, body)) {
+                is InitResponse.Accepted -> answerView("accepted", null)
+                is InitResponse.Rejected -> answerView("", r.rejection)
+            }
+            "status" -> when (val r = parseStatusResponse(status, body)) {
+                is StatusResponse.Found -> answerView("found", null)
+                is StatusResponse.NotFound -> answerView("not_found", null)
+                is StatusResponse.Rejected -> answerView("", r.rejection)
+            }
+            else -> throw Failure("unknown endpoint ${i["endpoint"]}")
+        }
+    }} cases"
+
+    private val endpoints = mapOf("token" to Endpoint.TOKEN, "init" to Endpoint.INIT, "status" to Endpoint.STATUS)
+    private val failures = mapOf(
+        "connect_failed" to TransportFailure.CONNECT_FAILED, "timeout" to TransportFailure.TIMEOUT,
+        "connection_lost" to TransportFailure.CONNECTION_LOST,
+    )
+
+    fun transport(): String {
+        val n = run("transport.json") { i, _ ->
+            val endpoint = endpoints[i.s("endpoint")] ?: throw Failure("unknown endpoint ${i["endpoint"]}")
+            val failure = failures[i.s("failure")] ?: throw Failure("unknown failure ${i["failure"]}")
+            mapOf("action" to adviseTransportFailure(endpoint, failure).name.lowercase())
+        }
+        // Every endpoint x failure pair is a case: an enum value added on either side needs a vector.
+        check(n == Endpoint.values().size * TransportFailure.values().size) { "$n cases" }
+        check(endpoints.values.toSet() == Endpoint.values().toSet() && failures.values.toSet() == TransportFailure.values().toSet()) { "enum values without a code" }
+        return "$n cases"
+    }
+
     fun everyFileRun(): String {
         val files = dir.listFiles()!!.map { it.name }.filter { it.endsWith(".json") }.sorted()
         val run = listOf(
-            "callback_urls.json", "callbacks.json", "init_responses.json", "ipn.json", "keys.json", "reconcile.json",
+            "answers.json", "callback_urls.json", "callbacks.json", "init_responses.json", "ipn.json", "keys.json", "reconcile.json",
             "signatures.json", "status_requests.json", "status_responses.json", "stk_push.json", "token_responses.json", "token_state.json",
+            "transport.json",
         )
         check(files == run) { "vector files changed: $files" }
         return "${files.size} files"
@@ -347,6 +397,8 @@ class Vectors(private val root: File) {
         "vectors: keys.json" to ::keys,
         "vectors: signatures.json" to ::signatures,
         "vectors: init_responses.json" to ::initResponses,
+        "vectors: answers.json" to ::answers,
+        "vectors: transport.json" to ::transport,
         "vectors: token_responses.json" to ::tokenResponses,
         "vectors: token_state.json" to ::tokenState,
         "vectors: status_requests.json" to ::statusRequests,

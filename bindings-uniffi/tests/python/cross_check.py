@@ -127,7 +127,7 @@ def normalize_callback(expected):
     # Times cross as instants (datetime); compare them as instants.
     from datetime import datetime
     out = dict(expected)
-    if isinstance(out.get("outcome"), dict) and "transactionDate" in out["outcome"]:
+    if isinstance(out.get("outcome"), dict) and out["outcome"].get("transactionDate") is not None:
         o = dict(out["outcome"])
         o["transactionDate"] = datetime.fromisoformat(o["transactionDate"])
         out["outcome"] = o
@@ -141,10 +141,43 @@ def callbacks_checked(i, c):
     return got
 
 
+def answer_view(kind, rejection=None):
+    if rejection is None:
+        return {"type": kind}
+    return {"type": "rejected", "kind": rejection.kind.name.lower(), "action": rejection.action.name.lower()}
+
+
+def answers(i, _):
+    """answers.json: compare only type, kind and action (tests/vectors/README.md)."""
+    from datetime import datetime, timezone
+    status, body = i["status"], i["body"].encode()
+    if i["endpoint"] == "token":
+        now = datetime.fromtimestamp(1_626_159_785, tz=timezone.utc)  # core/tests/lifecycle_vectors.rs
+        r = j.parse_token_response(status, body, now)
+        return answer_view("token") if isinstance(r, j.TokenResponse.TOKEN) else answer_view("", r.rejection)
+    if i["endpoint"] == "init":
+        r = j.classify_init_response(status, body)
+        return answer_view("accepted") if isinstance(r, j.InitResponse.ACCEPTED) else answer_view("", r.rejection)
+    r = j.parse_status_response(status, body)
+    if isinstance(r, j.StatusResponse.FOUND):
+        return answer_view("found")
+    if isinstance(r, j.StatusResponse.NOT_FOUND):
+        return answer_view("not_found")
+    return answer_view("", r.rejection)
+
+
+def transport(i, _):
+    endpoint = j.Endpoint[i["endpoint"].upper()]
+    failure = j.TransportFailure[i["failure"].upper()]
+    return {"action": j.advise_transport_failure(endpoint, failure).name.lower()}
+
+
 counts = {
     "stk_push.json": run("stk_push.json", stk_push),
     "keys.json": run("keys.json", keys),
     "signatures.json": run("signatures.json", signatures),
     "callbacks.json": run("callbacks.json", callbacks_checked),
+    "answers.json": run("answers.json", answers),
+    "transport.json": run("transport.json", transport),
 }
 print("uniffi-python cross-check: " + ", ".join(f"{k} {v} cases" for k, v in counts.items()) + ": all match")

@@ -78,11 +78,23 @@ test("a polluted Object.prototype changes nothing", () => {
 });
 
 test("parsers take any body shape", () => {
-  const bodies = [undefined, null, 12, {}, [], "", "not json", "{", "[1,2]", new Uint8Array([0xff, 0xfe, 0]), new ArrayBuffer(3), "\uD800", "{".repeat(5000), huge];
-  for (const body of bodies) {
-    for (const fn of [jenga.parseCallback, jenga.parseIpn, jenga.signingStringOfBody, (b) => jenga.classifyInitResponse(200, b), (b) => jenga.parseStatusResponse(200, b)]) {
-      expectJengaError(() => fn(body));
-    }
+  // Wrong JavaScript types are invalid_type everywhere; a body over 16 MiB is refused before WebAssembly.
+  const parsers = [jenga.parseCallback, jenga.parseIpn, jenga.signingStringOfBody, (b) => jenga.classifyInitResponse(200, b), (b) => jenga.parseStatusResponse(200, b)];
+  for (const body of [undefined, null, 12, {}, []]) {
+    for (const fn of parsers) expectJengaError(() => fn(body), "invalid_type");
+  }
+  for (const fn of parsers) expectJengaError(() => fn(huge), "body_too_large");
+  // Bytes that are not the provider's JSON: the payloads refuse them; the answers of the push and
+  // of the status query classify them (issue 13: every answer classifies, a 2xx that cannot be read
+  // is invalid_response), and so never throw.
+  const unreadable = ["", "not json", "{", "[1,2]", new Uint8Array([0xff, 0xfe, 0]), new ArrayBuffer(3), "\uD800", "{".repeat(5000)];
+  for (const body of unreadable) {
+    for (const fn of [jenga.parseCallback, jenga.parseIpn, jenga.signingStringOfBody]) expectJengaError(() => fn(body));
+    const init = jenga.classifyInitResponse(200, body);
+    assert.deepEqual([init.type, init.kind, init.action], ["rejected", "invalid_response", "check_status_first"], String(body));
+    const status = jenga.parseStatusResponse(200, body);
+    assert.deepEqual([status.type, status.kind, status.action], ["rejected", "invalid_response", "retry_with_backoff"], String(body));
+    stillWorks();
   }
   for (const status of [undefined, "200", 99, 600, 200.5, NaN]) {
     expectJengaError(() => jenga.classifyInitResponse(status, "{}"), "invalid_type");
@@ -109,4 +121,11 @@ test("keys, secrets and signatures", async () => {
   expectJengaError(() => jenga.reconcile(null, {}), "invalid_type");
   expectJengaError(() => jenga.reconcile({ orderReference: "x", amount: {} }, {}), "invalid_type");
   expectJengaError(() => jenga.reconcile({ orderReference: "x" }, { ipns: "nope" }), "invalid_type");
+  // Evidence must be a status body that found the order; an unreadable one is refused, not reconciled.
+  const e = expectJengaError(() => jenga.reconcile({ orderReference: "x" }, { status: "<html>502</html>" }), "invalid_field");
+  assert.equal(e.field, "evidence.status");
+  for (const [endpoint, failure, field] of [["push", "timeout", "endpoint"], ["init", "reset", "failure"], [undefined, "timeout", "endpoint"], ["init", 3, "failure"]]) {
+    const e = expectJengaError(() => jenga.adviseTransportFailure(endpoint, failure), "invalid_type");
+    assert.equal(e.field, field);
+  }
 });

@@ -15,6 +15,15 @@ test("require('jenga-stk') works and builds the same body", () => {
   assert.throws(() => cjs.StkPush.create({}), (e) => e instanceof cjs.JengaError && e instanceof Error && e.code === "validation_failed");
 });
 
+test("the three entries export the same API (adviseTransportFailure included)", () => {
+  const cjs = require("jenga-stk");
+  const names = Object.keys(cjs).sort();
+  assert.ok(names.includes("adviseTransportFailure") && names.includes("classifyInitResponse"));
+  assert.deepEqual(Object.keys(esm).sort(), names);
+  const initializers = ["initialize", "initializeSync", "initializeSyncSigner", "initializeSyncSignerSync"];
+  assert.deepEqual(Object.keys(web).filter((n) => !initializers.includes(n)).sort(), names);
+});
+
 test("the ESM entry", () => {
   assert.equal(esm.StkPush.create(page.input.request).body, page.expected.body);
 });

@@ -142,10 +142,39 @@ function stripHint(value) {
 
 const tokenView = (t) =>
   t.type === "token"
-    ? { type: "token", accessToken: t.accessToken, tokenType: t.tokenType, issuedAt: t.issuedAt, providerExpiresAt: t.providerExpiresAt, expiresAt: t.expiresAt }
+    ? {
+        type: "token",
+        accessToken: t.accessToken,
+        tokenType: t.tokenType,
+        issuedAt: t.issuedAt,
+        providerExpiresAt: t.providerExpiresAt,
+        lifetime: t.lifetime,
+        expiresAt: t.expiresAt,
+      }
     : stripHint(plain(t));
 
 test("token_responses.json", () => run("token_responses.json", (i) => tokenView(jenga.parseTokenResponse(i.status, i.body, new Date(i.now)))));
+
+/** The answers table's view: the type, and kind and action for a rejection (nothing else is compared). */
+const answerView = (r) => (r.type === "rejected" ? { type: "rejected", kind: r.kind, action: r.action } : { type: r.type });
+const ANSWER_NOW = new Date(1_626_159_785_000); // the instant core/tests/lifecycle_vectors.rs uses
+
+test("answers.json: every endpoint's answers classify (type, kind, action)", () => {
+  const endpoints = new Set();
+  const count = run("answers.json", (i) => {
+    endpoints.add(i.endpoint);
+    if (i.endpoint === "token") return answerView(jenga.parseTokenResponse(i.status, i.body, ANSWER_NOW));
+    if (i.endpoint === "init") return answerView(jenga.classifyInitResponse(i.status, i.body));
+    if (i.endpoint === "status") return answerView(jenga.parseStatusResponse(i.status, i.body));
+    throw new Error(`unknown endpoint ${i.endpoint}`);
+  });
+  assert.deepEqual([...endpoints].sort(), ["init", "status", "token"]);
+  assert.ok(count >= 700, `answers.json shrank to ${count} cases`);
+});
+
+test("transport.json: advice when no HTTP answer came", () => {
+  run("transport.json", (i) => ({ action: jenga.adviseTransportFailure(i.endpoint, i.failure) }));
+});
 
 test("token_state.json", () => {
   run("token_state.json", (input) => {
@@ -230,7 +259,8 @@ test("reconcile.json", () => {
 test("every vector file is run by this suite", () => {
   const files = readdirSync(vectors).filter((f) => f.endsWith(".json")).sort();
   assert.deepEqual(files, [
-    "callback_urls.json", "callbacks.json", "init_responses.json", "ipn.json", "keys.json", "reconcile.json",
+    "answers.json", "callback_urls.json", "callbacks.json", "init_responses.json", "ipn.json", "keys.json", "reconcile.json",
     "signatures.json", "status_requests.json", "status_responses.json", "stk_push.json", "token_responses.json", "token_state.json",
+    "transport.json",
   ]);
 });

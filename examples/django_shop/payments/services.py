@@ -70,6 +70,11 @@ def start_payment(*, amount: Decimal, msisdn: str, customer_name: str, customer_
     if isinstance(answer, jenga_stk.InitAccepted):
         log.info("push %s accepted, invoice %s", order_reference, answer.invoice_number)
         Payment.objects.filter(pk=payment.pk).update(invoice_number=answer.invoice_number or "")
+    elif answer.action == "check_status_first":
+        # A 5xx, an unreadable answer, a duplicate reference: the prompt may be
+        # on the customer's phone. Not failed: the IPN or a status query decides.
+        log.warning("push %s unclear, query its status before pushing again: %s", order_reference, answer)
+        Payment.objects.filter(pk=payment.pk).update(next_action=answer.action)
     else:
         log.warning("push %s refused: %s", order_reference, answer)
         Payment.objects.filter(pk=payment.pk, state=Payment.State.PENDING).update(
@@ -115,11 +120,15 @@ def record_ipn(authorization: Optional[str], body: bytes) -> Tuple[IpnEvent, boo
         with transaction.atomic():
             if IpnEvent.objects.filter(dedupe_key=ipn.dedupe_key).exists():
                 return _count_redelivery(ipn.dedupe_key), False
-            payment = Payment.objects.select_for_update().filter(order_reference=ipn.order_reference).first()
+            # No order reference: a payment that did not come from a push (a
+            # paybill payment). Stored for the books, linked to no order.
+            payment = None
+            if ipn.order_reference is not None:
+                payment = Payment.objects.select_for_update().filter(order_reference=ipn.order_reference).first()
             event = IpnEvent.objects.create(
                 payment=payment,
                 dedupe_key=ipn.dedupe_key,
-                order_reference=ipn.order_reference,
+                order_reference=ipn.order_reference or "",
                 status=ipn.transaction.status,
                 amount=ipn.transaction.amount,
                 body=body.decode("utf-8"),

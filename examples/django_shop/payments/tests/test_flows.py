@@ -235,6 +235,28 @@ class PaymentFlowTests(LiveServerTestCase):
         self.assertEqual(len(mail.outbox), 1)
         self.assertFalse(IpnEvent.objects.exists())
 
+    def test_an_ipn_without_an_order_reference_is_stored_for_no_order(self) -> None:
+        """A payment that did not come from a push (no customer.reference):
+        answered 200 and kept for the books, attached to no order."""
+        authorization = jenga_stk.IpnAuth(username=IPN_USERNAME, password=IPN_PASSWORD).authorization_header()
+        body = (
+            b'{"callbackType":"IPN","customer":{"name":"Walk-in Customer","mobileNumber":"0722000000"},'
+            b'"transaction":{"reference":"PAYBILL0001","amount":150,"status":"SUCCESS"}}'
+        )
+        for deliveries in (1, 2):
+            reply = requests.post(
+                f"{self.live_server_url}/jenga/ipn",
+                data=body,
+                headers={"Authorization": authorization, "Content-Type": "application/json"},
+                timeout=30,
+            )
+            self.assertEqual(reply.status_code, 200, reply.text)
+            self.assertEqual(reply.json(), {"ok": True, "duplicate": deliveries > 1, "deliveries": deliveries})
+        event = IpnEvent.objects.get()
+        self.assertEqual((event.payment, event.order_reference, event.amount), (None, "", Decimal("150")))
+        self.assertFalse(Payment.objects.exists())
+        self.assertEqual(mail.outbox, [])
+
     # ------------------------------------------------------------ forgeries and tokens
 
     def test_forged_callbacks_and_ipns_are_refused(self) -> None:
