@@ -89,6 +89,20 @@ impl PublicKey {
     }
 }
 
+impl KeyInfo {
+    /// The size and fingerprint of a public key PEM (SPKI `BEGIN PUBLIC KEY`
+    /// or PKCS#1 `BEGIN RSA PUBLIC KEY`): compare it with what the portal has.
+    pub fn from_public_pem(pem: &str) -> Result<KeyInfo, KeyError> {
+        PublicKey::from_public_pem(pem).map(|k| k.info)
+    }
+
+    /// The size and fingerprint of a private key's public half (PKCS#1 or
+    /// PKCS#8 PEM). Nothing of the private key is kept.
+    pub fn from_private_pem(pem: &str) -> Result<KeyInfo, KeyError> {
+        PublicKey::from_private_pem(pem).map(|k| k.info)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +121,7 @@ mod tests {
             let private = PublicKey::from_private_pem(&read(stem)).unwrap();
             let public = PublicKey::from_public_pem(&read(&format!("{stem}.pub"))).unwrap();
             assert!(private.same_as(&public), "{stem}");
+            assert_eq!(KeyInfo::from_private_pem(&read(stem)).unwrap(), public.info);
             assert_eq!(public.signature_len() * 8, public.info.bits);
             assert_eq!(public.info.fingerprint.len(), 64);
         }
