@@ -168,7 +168,7 @@ fn doctor_exits_1_with_the_findings() {
     assert_eq!(code(&out), 1);
     let text = stdout(&out);
     assert!(
-        text.contains("[amount_text]") && text.contains("\"2.00\""),
+        text.contains("[amount_text]") && text.contains("`2.00`"),
         "{text}"
     );
     let out = run(

@@ -152,6 +152,8 @@ pub(crate) struct Search<'a> {
     body: &'a [u8],
     block: &'a Block,
     buf: Vec<u8>,
+    /// How many candidate texts were tried.
+    tried: usize,
 }
 
 /// The number of dimensions of a values candidate: order, separator, four
@@ -170,6 +172,7 @@ impl<'a> Search<'a> {
             body,
             block,
             buf: Vec::with_capacity(256),
+            tried: 0,
         }
     }
 
@@ -240,6 +243,7 @@ impl<'a> Search<'a> {
             if budget != 0 || !self.build(choice) {
                 return None;
             }
+            self.tried += 1;
             let algorithm = self.block.signed(&self.buf)?;
             return Some(Match {
                 explanation: self.explain(choice),
@@ -331,6 +335,7 @@ impl<'a> Search<'a> {
                     .map(|(p, t)| (Explanation::Prehashed(p), t)),
             );
         for (explanation, text) in singles {
+            self.tried += 1;
             if let Some(algorithm) = self.block.signed(&text) {
                 return Some(Match {
                     explanation,
@@ -346,6 +351,30 @@ impl<'a> Search<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnose::hash::HashAlg;
+
+    #[test]
+    fn the_worst_case_tries_a_few_thousand_texts() {
+        let body = br#"{"order":{"orderReference":"OR28922980077","orderAmount":2,"countryCode":"KE"},"customer":{"phoneNumber":"0722000111"},"payment":{"paymentReference":"MKQR28922980073","paymentCurrency":"KES","details":{"msisdn":"0722000000","paymentAmount":2}}}"#;
+        let values = BodyValues::read(body).unwrap();
+        // A block no text matches: every candidate is tried.
+        let block = Block::Pkcs1 {
+            hash: HashAlg::Sha256,
+            digest: vec![0; 32],
+        };
+        let mut search = Search::new(&values, body, &block);
+        assert!(search.run(2).is_none());
+        // Bounded: a combinatorial slip here would blow the 50 ms budget.
+        assert!((3_000..12_000).contains(&search.tried), "{}", search.tried);
+        let mut one = Search::new(&values, body, &block);
+        assert!(one.run(1).is_none());
+        assert!(
+            one.tried < search.tried / 4,
+            "{} {}",
+            one.tried,
+            search.tried
+        );
+    }
 
     #[test]
     fn permutations_are_all_24_identity_first() {

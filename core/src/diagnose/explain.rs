@@ -1,13 +1,14 @@
 //! Turning what the doctor found into findings: a message saying what
 //! happened (with the values involved: none is secret) and the fix.
 
+use super::body::BodyValues;
 use super::body::SIGNED_FIELDS;
 use super::candidates::{BodyForm, Explanation, Match, Placement, Prehash, SEPARATORS};
 use super::encoded::Algorithm;
 use super::finding::{Finding, FindingCode, escape};
 use super::header::Issue;
 use super::reformat::Style;
-use super::variants::{Kind, Variant};
+use super::variants::{self, Kind, Variant};
 
 /// The findings so far: at most one per code (a second reason for the same
 /// code is appended to the first's message).
@@ -103,8 +104,19 @@ pub(crate) fn algorithm(findings: &mut Findings, algorithm: Algorithm, text: Opt
     findings.push(FindingCode::WrongAlgorithm, message, SHA256_FIX, text);
 }
 
+/// A value in backticks, control characters escaped.
 fn quoted(text: &str) -> String {
-    escape(text)
+    let e = escape(text);
+    format!("`{}`", &e[1..e.len() - 1])
+}
+
+/// How the body writes a slot's value.
+fn json_type(values: &BodyValues, slot: usize) -> &'static str {
+    if values.quoted[slot] {
+        "a JSON string"
+    } else {
+        "a JSON number"
+    }
 }
 
 fn form_name(form: BodyForm) -> &'static str {
@@ -126,9 +138,10 @@ fn form_name(form: BodyForm) -> &'static str {
 pub(crate) fn matched(
     findings: &mut Findings,
     found: &Match,
-    variants: &[Vec<Variant>; 4],
+    values: &BodyValues,
     signing_string: &str,
 ) {
+    let variants: [Vec<Variant>; 4] = variants::of(values);
     let text = Some(found.text.as_slice());
     let exact = format!(
         "sign exactly `{signing_string}`: order.orderReference + payment.paymentCurrency + \
@@ -223,9 +236,10 @@ pub(crate) fn matched(
                     Kind::OtherText if slot == 3 => findings.push(
                         FindingCode::AmountText,
                         format!(
-                            "the amount was signed as {} but the body's {field} is {}",
+                            "the amount was signed as {} but the body's {field} is {} ({})",
                             quoted(&v.text),
-                            quoted(own)
+                            quoted(own),
+                            json_type(values, slot)
                         ),
                         format!(
                             "sign the amount character for character as the body writes it ({}), \
@@ -238,9 +252,10 @@ pub(crate) fn matched(
                     Kind::OtherText => findings.push(
                         FindingCode::MsisdnText,
                         format!(
-                            "the phone number was signed as {} but the body's {field} is {}",
+                            "the phone number was signed as {} but the body's {field} is {} ({})",
                             quoted(&v.text),
-                            quoted(own)
+                            quoted(own),
+                            json_type(values, slot)
                         ),
                         format!(
                             "sign the phone number exactly as the body writes it ({}), or send \

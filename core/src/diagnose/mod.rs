@@ -250,7 +250,7 @@ pub fn diagnose_signature(
                     algorithm = Some(m.algorithm.describe());
                     signed_text = Some(String::from_utf8_lossy(&m.text).into_owned());
                     explain::algorithm(&mut findings, m.algorithm, Some(&m.text));
-                    explain::matched(&mut findings, m, &variants::of(&values), &signing_string);
+                    explain::matched(&mut findings, m, &values, &signing_string);
                 }
                 None => {
                     algorithm = signer.block.algorithm_without_text();
