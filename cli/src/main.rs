@@ -38,7 +38,7 @@ struct Cli {
 enum Command {
     /// Say exactly why the provider answers `403 Invalid signature` (or that it will not).
     Doctor(doctor::DoctorArgs),
-    /// Generate a key pair for the provider's portal (RSA 2048, e = 65537).
+    /// Generate a key pair for the provider's portal (RSA 2048, e = 65537; pure Rust, no OpenSSL needed).
     Keygen(keygen::KeygenArgs),
     /// Print a body's signing string and its signature.
     Sign(sign::SignArgs),
