@@ -379,3 +379,38 @@ fn arbitrary_headers_never_panic() {
         );
     }
 }
+
+#[test]
+fn long_values_still_get_single_mistakes_diagnosed() {
+    // A 300-character order reference: pairs are not searched, single
+    // mistakes still are.
+    let reference = "R".repeat(300);
+    let body = format!(
+        r#"{{"order":{{"orderReference":"{reference}"}},"payment":{{"paymentCurrency":"KES","details":{{"msisdn":"0722000000","paymentAmount":2}}}}}}"#
+    );
+    let public = key("test-pkcs1-2048.pub");
+    let one = support::openssl_sign(
+        "test-pkcs1-2048",
+        format!("{reference}KES07220000002.00").as_bytes(),
+    );
+    let d = diagnose_signature(
+        body.as_bytes(),
+        STANDARD.encode(&one).as_bytes(),
+        &public,
+        None,
+    )
+    .unwrap();
+    assert_eq!(d.codes(), vec![FindingCode::AmountText]);
+    let two = support::openssl_sign(
+        "test-pkcs1-2048",
+        format!("KES,{reference},0722000000,2").as_bytes(),
+    );
+    let d = diagnose_signature(
+        body.as_bytes(),
+        STANDARD.encode(&two).as_bytes(),
+        &public,
+        None,
+    )
+    .unwrap();
+    assert_eq!(d.codes(), vec![FindingCode::Unknown]);
+}

@@ -8,6 +8,9 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 
+/// The longest header the doctor tries to decode.
+const MAX_HEADER: usize = 16 * 1024;
+
 /// One way the header differs from standard padded Base64.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Issue {
@@ -164,6 +167,13 @@ fn readings_of(text: &str) -> Vec<Reading> {
 /// (the signature sizes of the keys at hand), then one a few bytes short of
 /// or one longer than a size (leading zero bytes dropped or added), then any.
 pub(crate) fn decode(header: &[u8], sizes: &[usize]) -> Decoded {
+    // Far above any encoding of an 8192-bit signature (hex: 2 KiB): not tried.
+    if header.len() > MAX_HEADER {
+        return Decoded {
+            bytes: Vec::new(),
+            issues: vec![Issue::Undecodable],
+        };
+    }
     let mut issues = Vec::new();
     let is_text = header
         .iter()
@@ -370,6 +380,11 @@ mod tests {
         assert_eq!((d.bytes, d.issues), (sig(), vec![Issue::NotEncoded]));
         assert_eq!(decode(b"  ", &[256]).issues, vec![Issue::Empty]);
         assert_eq!(decode(b"%%%!", &[256]).issues, vec![Issue::Undecodable]);
+        let huge = STANDARD.encode(vec![1u8; 13 * 1024]);
+        assert_eq!(
+            decode(huge.as_bytes(), &[256]).issues,
+            vec![Issue::Undecodable]
+        );
         // Decodes, but to another length: kept, for `wrong_length`.
         let d = decode(STANDARD.encode([1u8; 512]).as_bytes(), &[256]);
         assert_eq!((d.bytes.len(), d.issues), (512, vec![]));

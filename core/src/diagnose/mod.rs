@@ -42,6 +42,11 @@ use key::PublicKey;
 /// *and* a comma between the values).
 const MAX_MISTAKES: usize = 2;
 
+/// Above this signing-string length (real ones are about 30 bytes), only
+/// single mistakes are tried, so a hostile body cannot make the pair search
+/// hash thousands of long texts.
+const PAIRS_MAX_SIGNING_STRING: usize = 256;
+
 /// An input the doctor cannot work with. (A signature header that does not
 /// decode is not an error: it is a `not_base64` finding.)
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -164,7 +169,15 @@ fn search(
     values: &BodyValues,
     known: bool,
 ) -> Option<candidates::Match> {
-    Search::new(values, body, block).run(if known { MAX_MISTAKES } else { 0 })
+    let max = match (
+        known,
+        values.signing_string().len() <= PAIRS_MAX_SIGNING_STRING,
+    ) {
+        (false, _) => 0,
+        (true, true) => MAX_MISTAKES,
+        (true, false) => 1,
+    };
+    Search::new(values, body, block).run(max)
 }
 
 /// Says why the provider would refuse `signature_header` for `body`, or that
