@@ -47,12 +47,18 @@ pub fn run(args: &DoctorArgs) -> Result<Exit, Failure> {
         (None, None) => Vec::new(), // clap requires one of them
     };
     let public = inputs.text("--public-key", &args.public_key)?;
+    // Zeroized when dropped: only its public half is used.
     let private = args
         .private_key
         .as_ref()
-        .map(|p| inputs.text("--private-key", p))
+        .map(|p| inputs.text("--private-key", p).map(zeroize::Zeroizing::new))
         .transpose()?;
-    let diagnosis = diagnose_signature(&body, &header, &public, private.as_deref())?;
+    let diagnosis = diagnose_signature(
+        &body,
+        &header,
+        &public,
+        private.as_deref().map(String::as_str),
+    )?;
     if args.json {
         crate::print_json(&diagnosis)?;
     } else {

@@ -36,8 +36,10 @@ pub fn run(args: &FingerprintArgs) -> Result<Exit, Failure> {
     let info = match (&args.public_key, &args.private_key) {
         (Some(path), _) => KeyInfo::from_public_pem(&inputs.text("--public-key", path)?)
             .map_err(|e| Failure::coded(e.code(), format!("--public-key: {e}")))?,
-        (None, Some(path)) => KeyInfo::from_private_pem(&inputs.text("--private-key", path)?)
-            .map_err(|e| Failure::coded(e.code(), format!("--private-key: {e}")))?,
+        (None, Some(path)) => KeyInfo::from_private_pem(&zeroize::Zeroizing::new(
+            inputs.text("--private-key", path)?,
+        ))
+        .map_err(|e| Failure::coded(e.code(), format!("--private-key: {e}")))?,
         (None, None) => return Err(Failure::usage("give --public-key or --private-key".into())),
     };
     if args.json {

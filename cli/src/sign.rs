@@ -32,7 +32,7 @@ impl SignArgs {
 pub fn run(args: &SignArgs) -> Result<Exit, Failure> {
     let mut inputs = Inputs::default();
     let body = inputs.bytes("--body", &args.body)?;
-    let pem = inputs.text("--private-key", &args.private_key)?;
+    let pem = zeroize::Zeroizing::new(inputs.text("--private-key", &args.private_key)?);
     let signing_string = signing_string_of_body(&body, &Limits::default())
         .map_err(|e| Failure::coded(e.code(), format!("--body: {e}")))?;
     let signer = Signer::from_pem(&pem)
