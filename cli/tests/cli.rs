@@ -22,12 +22,27 @@ fn key(stem: &str) -> PathBuf {
     root().join("tests/keys").join(format!("{stem}.pem"))
 }
 
-/// A fresh scratch folder for one test.
-fn scratch(name: &str) -> PathBuf {
+/// A fresh scratch folder for one test, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+fn scratch(name: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("jenga-stk-cli-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    Scratch(dir)
 }
 
 fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
@@ -89,7 +104,7 @@ fn openssl_signature(stem: &str, text: &str) -> String {
 }
 
 /// Writes the page body and a signature over `signed` into a scratch folder.
-fn files(name: &str, signed: &str) -> (PathBuf, PathBuf, PathBuf) {
+fn files(name: &str, signed: &str) -> (Scratch, PathBuf, PathBuf) {
     let dir = scratch(name);
     let body = dir.join("body.json");
     let sig = dir.join("signature.txt");
