@@ -169,6 +169,13 @@ pub use token::{
     TokenLifetime, TokenResponse, TokenState, parse_token_response,
 };
 
+// The signature doctor (cargo feature `diagnose`, on by default): why the
+// provider answers `403 Invalid signature`. See docs/signature-doctor.md.
+#[cfg(feature = "diagnose")]
+mod diagnose;
+#[cfg(feature = "diagnose")]
+pub use diagnose::{DiagnoseError, Diagnosis, Finding, FindingCode, KeyInfo, diagnose_signature};
+
 /// The repository README's Rust snippets, compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes tests/vectors/stk_push.json, keys.json and signatures.json.
+"""Writes tests/vectors/stk_push.json, keys.json, signatures.json and (with
+doctor_vectors.py) signature_doctor.json.
 
 This script is the *independent oracle* for the conformance vectors: it does
 not use the Rust core. Expected request bodies are written here with Python's
@@ -25,6 +26,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import answer_vectors  # noqa: E402
 import flow_vectors  # noqa: E402
 import lifecycle_vectors  # noqa: E402
+import doctor_vectors  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 VECTORS = ROOT / "tests" / "vectors"
@@ -577,6 +579,7 @@ def main():
         "elsewhere for the page example's signing string.",
         signature_cases(),
     )
+    write(doctor_vectors.FILE_NAME, doctor_vectors.OPERATION, doctor_vectors.DESCRIPTION, doctor_vectors.cases())
 
 
 if __name__ == "__main__":
