@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::types::{Problem, Rejection};
+use crate::types::{Outcome, Problem, Rejection};
 
 /// Every failure of the library. Each variant carries `code` (stable, e.g.
 /// `invalid_phone`), `field` (the field or JSON path, when the error is about
@@ -27,7 +27,8 @@ pub enum JengaError {
     Key {
         /// The stable code.
         code: String,
-        /// Always none.
+        /// For `diagnoseSignature`, the key at fault (`public_key` or
+        /// `private_key`); otherwise none.
         field: Option<String>,
         /// A readable explanation.
         detail: String,
@@ -71,6 +72,34 @@ pub enum JengaError {
         /// The provider's answer, classified.
         rejection: Rejection,
     },
+    /// A payment flow was used out of turn (`flow_busy`: poll while an
+    /// answer is awaited; `flow_idle`: an answer while none is awaited;
+    /// `flow_not_this_payment`: a callback or IPN of another payment), or
+    /// restored from text that is not a saved flow (`flow_state_invalid`).
+    Flow {
+        /// The stable code.
+        code: String,
+        /// Always none.
+        field: Option<String>,
+        /// A readable explanation.
+        detail: String,
+    },
+    /// The payment ended before anything reached the customer: the provider
+    /// refused the push (`payment_rejected`, see `outcome.rejection`) or it
+    /// could not be sent (`payment_not_sent`, see `outcome.transportFailure`
+    /// and `outcome.rejection`). Thrown by `PaymentFlow.requireStarted` (and
+    /// so by the Kotlin client's `startPayment`). A new payment may be started
+    /// once the cause is fixed.
+    NotStarted {
+        /// `payment_rejected` or `payment_not_sent`.
+        code: String,
+        /// Always none.
+        field: Option<String>,
+        /// A readable explanation.
+        detail: String,
+        /// How the flow ended.
+        outcome: Outcome,
+    },
 }
 
 impl JengaError {
@@ -82,7 +111,9 @@ impl JengaError {
             | JengaError::Signature { code, .. }
             | JengaError::Parse { code, .. }
             | JengaError::Auth { code, .. }
-            | JengaError::Rejected { code, .. } => code,
+            | JengaError::Rejected { code, .. }
+            | JengaError::Flow { code, .. }
+            | JengaError::NotStarted { code, .. } => code,
         }
     }
 
@@ -93,7 +124,9 @@ impl JengaError {
             | JengaError::Signature { detail, .. }
             | JengaError::Parse { detail, .. }
             | JengaError::Auth { detail, .. }
-            | JengaError::Rejected { detail, .. } => detail,
+            | JengaError::Rejected { detail, .. }
+            | JengaError::Flow { detail, .. }
+            | JengaError::NotStarted { detail, .. } => detail,
         }
     }
 
@@ -148,6 +181,11 @@ impl From<jenga_stk::Error> for JengaError {
                 detail,
                 rejection: Rejection::from(r),
             },
+            jenga_stk::Error::Flow(_) => JengaError::Flow {
+                code,
+                field,
+                detail,
+            },
             // Parse errors, and any kind a later core adds: code and field are kept.
             _ => JengaError::Parse {
                 code,
@@ -172,8 +210,31 @@ from_core!(
     jenga_stk::KeyError,
     jenga_stk::SignatureError,
     jenga_stk::ParseError,
-    jenga_stk::AuthError
+    jenga_stk::AuthError,
+    jenga_stk::FlowError
 );
+
+/// The doctor's unusable inputs: a body that is no STK push request is a
+/// `Parse` error (field: the JSON path); a key that does not load is a `Key`
+/// error whose field names it (`public_key` or `private_key`).
+impl From<jenga_stk::DiagnoseError> for JengaError {
+    fn from(e: jenga_stk::DiagnoseError) -> Self {
+        let input = e.input();
+        let detail = e.to_string();
+        match e {
+            jenga_stk::DiagnoseError::Body(p) => JengaError::Parse {
+                code: p.code().to_owned(),
+                field: p.field().map(str::to_owned),
+                detail,
+            },
+            other => JengaError::Key {
+                code: other.code().to_owned(),
+                field: Some(input.to_owned()),
+                detail,
+            },
+        }
+    }
+}
 
 impl From<jenga_stk::Rejection> for JengaError {
     fn from(r: jenga_stk::Rejection) -> Self {

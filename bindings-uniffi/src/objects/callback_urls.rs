@@ -12,7 +12,7 @@ use crate::types::{CallbackRefs, VerifiedCallback};
 /// Makes and checks per-payment callback URLs carrying an HMAC token.
 #[derive(uniffi::Object)]
 #[uniffi::export(Display)]
-pub struct CallbackUrls(core::CallbackUrls);
+pub struct CallbackUrls(pub(crate) core::CallbackUrls);
 
 impl fmt::Display for CallbackUrls {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

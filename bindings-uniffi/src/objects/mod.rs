@@ -8,18 +8,22 @@ use crate::error::JengaError;
 
 mod callback_urls;
 mod environment;
+mod flow;
 mod http;
 mod ipn_auth;
 mod push;
 mod signing;
 mod token;
+mod tokens;
 
 pub use callback_urls::*;
 pub use environment::*;
+pub use flow::*;
 pub use http::*;
 pub use ipn_auth::*;
 pub use push::*;
 pub use signing::*;
 pub use token::*;
+pub use tokens::*;
 
 pub(crate) type Result<T> = std::result::Result<T, JengaError>;

@@ -128,7 +128,10 @@ impl From<StkCallback> for core::StkCallback {
                         mpesa_receipt: p.mpesa_receipt,
                         amount: p.amount,
                         phone_number: p.phone_number,
-                        transaction_date: p.transaction_date,
+                        // Shown in East Africa Time, as the core's parser
+                        // shows it (an Instant carries no offset): the
+                        // value equals the one parsed from the body.
+                        transaction_date: p.transaction_date.map(east_africa),
                         balance: p.balance,
                     })
                 }
@@ -170,4 +173,10 @@ pub struct VerifiedCallback {
     pub refs: CallbackRefs,
     /// The parsed body.
     pub callback: StkCallback,
+}
+
+/// The same instant at East Africa Time, the offset the core gives M-Pesa and
+/// IPN times; an `Instant` / `Date` coming back from Kotlin or Swift has none.
+pub(crate) fn east_africa(time: jenga_stk::DateTime) -> jenga_stk::DateTime {
+    time.with_offset_minutes(jenga_stk::EAT_OFFSET_MINUTES)
 }

@@ -26,6 +26,21 @@ pub struct InitAccepted {
     pub order_reference: Option<String>,
 }
 
+impl From<core::InitAccepted> for InitAccepted {
+    fn from(a: core::InitAccepted) -> Self {
+        InitAccepted {
+            code: a.code,
+            message: a.message,
+            invoice_number: a.invoice_number,
+            amount: a.amount,
+            charge: a.charge,
+            amount_debited: a.amount_debited,
+            payment_reference: a.payment_reference,
+            order_reference: a.order_reference,
+        }
+    }
+}
+
 /// The answer to the push initiation.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
 pub enum InitResponse {
@@ -44,18 +59,7 @@ pub enum InitResponse {
 impl From<core::InitResponse> for InitResponse {
     fn from(r: core::InitResponse) -> Self {
         match r {
-            core::InitResponse::Accepted(a) => InitResponse::Accepted {
-                accepted: InitAccepted {
-                    code: a.code,
-                    message: a.message,
-                    invoice_number: a.invoice_number,
-                    amount: a.amount,
-                    charge: a.charge,
-                    amount_debited: a.amount_debited,
-                    payment_reference: a.payment_reference,
-                    order_reference: a.order_reference,
-                },
-            },
+            core::InitResponse::Accepted(a) => InitResponse::Accepted { accepted: a.into() },
             core::InitResponse::Rejected(r) => InitResponse::Rejected {
                 rejection: r.into(),
             },

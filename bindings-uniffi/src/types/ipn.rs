@@ -193,7 +193,8 @@ impl From<Ipn> for core::Ipn {
                 reference: i.customer.reference,
             },
             transaction: core::IpnTransaction {
-                date: t.date,
+                // East Africa Time, as the core shows IPN dates.
+                date: t.date.map(super::callback::east_africa),
                 reference: t.reference,
                 payment_mode: t.payment_mode.map(core::PaymentMode::from),
                 amount: t.amount,

@@ -4,6 +4,8 @@
 //! One file per concern; everything is re-exported here.
 
 mod callback;
+mod diagnose;
+mod flow;
 mod http;
 mod init;
 mod ipn;
@@ -17,6 +19,8 @@ mod token;
 mod transport;
 
 pub use callback::*;
+pub use diagnose::*;
+pub use flow::*;
 pub use http::*;
 pub use init::*;
 pub use ipn::*;

@@ -15,6 +15,16 @@ pub enum Endpoint {
     Status,
 }
 
+impl From<core::Endpoint> for Endpoint {
+    fn from(e: core::Endpoint) -> Self {
+        match e {
+            core::Endpoint::Token => Endpoint::Token,
+            core::Endpoint::Init => Endpoint::Init,
+            core::Endpoint::Status => Endpoint::Status,
+        }
+    }
+}
+
 impl From<Endpoint> for core::Endpoint {
     fn from(e: Endpoint) -> Self {
         match e {
@@ -35,6 +45,19 @@ pub enum TransportFailure {
     Timeout,
     /// The connection was reset or closed before a complete answer.
     ConnectionLost,
+}
+
+impl From<core::TransportFailure> for TransportFailure {
+    fn from(f: core::TransportFailure) -> Self {
+        match f {
+            core::TransportFailure::ConnectFailed => TransportFailure::ConnectFailed,
+            core::TransportFailure::Timeout => TransportFailure::Timeout,
+            core::TransportFailure::ConnectionLost => TransportFailure::ConnectionLost,
+            // The core's enum is non-exhaustive: a failure a later core adds
+            // is shown as a lost connection (the answer may have been lost).
+            _ => TransportFailure::ConnectionLost,
+        }
+    }
 }
 
 impl From<TransportFailure> for core::TransportFailure {

@@ -114,6 +114,7 @@ class HostileTests(root: File) {
         code.startsWith("key_") -> "Key"
         code in setOf("invalid_signature_encoding", "signature_mismatch", "signing_failed") -> "Signature"
         code.startsWith("ipn_auth_") || code.startsWith("callback_token_") || code.startsWith("callback_reference_") -> "Auth"
+        code.startsWith("flow_") -> "Flow"
         else -> "Parse"
     }
 
@@ -125,6 +126,8 @@ class HostileTests(root: File) {
         is JengaException.Parse -> listOf("Parse", e.code, e.field, null, null)
         is JengaException.Auth -> listOf("Auth", e.code, e.field, null, null)
         is JengaException.Rejected -> listOf("Rejected", e.code, e.field, null, null)
+        is JengaException.Flow -> listOf("Flow", e.code, e.field, null, null)
+        is JengaException.NotStarted -> listOf("NotStarted", e.code, e.field, null, null)
     }
 
     fun table(): String {

@@ -8,7 +8,7 @@ fun main(args: Array<String>) {
     val root = File(args.getOrNull(0) ?: ".").absoluteFile
     val sandbox = args.getOrNull(1) ?: File(root, "target/debug/jenga-sandbox").path
     val vectors = Vectors(root)
-    val tests = vectors.all() + ApiTests(vectors).all() + AnswerTests().all() + HostileTests(root).all() + SecretsTests(vectors).all() +
+    val tests = vectors.all() + FlowVectors(vectors, root).all() + DoctorTests(vectors, root).all() + ApiTests(vectors).all() + AnswerTests().all() + HostileTests(root).all() + SecretsTests(vectors).all() +
         listOf("end-to-end payment against the sandbox" to { EndToEnd(vectors, root, sandbox).run() })
     val failed = runAll(tests)
     println(if (failed == 0) "kotlin: all ${tests.size} tests passed" else "kotlin: $failed of ${tests.size} tests FAILED")

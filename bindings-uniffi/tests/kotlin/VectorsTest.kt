@@ -384,9 +384,9 @@ class Vectors(private val root: File) {
     fun everyFileRun(): String {
         val files = dir.listFiles()!!.map { it.name }.filter { it.endsWith(".json") }.sorted()
         val run = listOf(
-            "answers.json", "callback_urls.json", "callbacks.json", "init_responses.json", "ipn.json", "keys.json", "reconcile.json",
-            "signatures.json", "status_requests.json", "status_responses.json", "stk_push.json", "token_responses.json", "token_state.json",
-            "transport.json",
+            "answers.json", "callback_urls.json", "callbacks.json", "flows.json", "init_responses.json", "ipn.json", "keys.json",
+            "reconcile.json", "signature_doctor.json", "signatures.json", "status_requests.json", "status_responses.json", "stk_push.json",
+            "token_responses.json", "token_state.json", "transport.json",
         )
         check(files == run) { "vector files changed: $files" }
         return "${files.size} files"
@@ -419,4 +419,6 @@ fun codeAndField(e: JengaException): Pair<String, String?> = when (e) {
     is JengaException.Parse -> e.code to e.field
     is JengaException.Auth -> e.code to e.field
     is JengaException.Rejected -> e.code to e.field
+    is JengaException.Flow -> e.code to e.field
+    is JengaException.NotStarted -> e.code to e.field
 }
