@@ -366,7 +366,8 @@ def test_every_init_answer_classifies_with_an_excerpt_for_logs(
 def test_token_and_status_answers_that_are_not_json_are_rejections() -> None:
     token = j.parse_token_response(502, b"<html>Bad Gateway</html>", now=NOW)
     assert isinstance(token, j.Rejection)
-    assert (token.kind, token.action, token.body_excerpt) == ("server_error", "retry_with_backoff", "Bad Gateway")
+    # The token request carries the API key and consumer secret: its rejections keep no excerpt.
+    assert (token.kind, token.action, token.body_excerpt) == ("server_error", "retry_with_backoff", None)
     refused = j.parse_token_response(200, b'{"status":false,"code":401,"message":"Invalid credentials"}', now=NOW)
     assert isinstance(refused, j.Rejection) and (refused.kind, refused.action) == ("unauthorized", "do_not_retry")
     status = j.parse_status_response(200, b"<html>oops</html>")
@@ -376,7 +377,7 @@ def test_token_and_status_answers_that_are_not_json_are_rejections() -> None:
     state = j.TokenState("uat", j.Credentials(api_key="k", merchant_code="m", consumer_secret="s"))
     with pytest.raises(j.ProviderRejectedError) as info:
         state.on_response(504, b"Gateway Timeout", now=NOW)
-    assert info.value.rejection.body_excerpt == "Gateway Timeout"
+    assert (info.value.rejection.kind, info.value.rejection.body_excerpt) == ("server_error", None)
     assert info.value.rejection == j.parse_token_response(504, b"Gateway Timeout", now=NOW)
 
 

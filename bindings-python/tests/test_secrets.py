@@ -149,19 +149,21 @@ def test_body_excerpts_of_rejections_never_show_a_secret() -> None:
     seen: List[Any] = []
     for body in bodies:
         for status in (200, 401, 502, 503):
-            for r in (
-                j.classify_init_response(status, body),
-                j.parse_token_response(status, body, now=NOW),
-                j.parse_status_response(status, body),
-            ):
+            for r in (j.classify_init_response(status, body), j.parse_status_response(status, body)):
                 assert isinstance(r, j.Rejection), r
                 assert r.body_excerpt is not None and "<redacted>" in r.body_excerpt, r.body_excerpt
                 assert_hidden("Rejection", r)
                 assert_hidden("Rejection.body_excerpt", r.body_excerpt)
                 seen.append(r)
+            # The token request carries the API key and the consumer secret, which a
+            # gateway page could echo too short to be recognised: no excerpt at all.
+            token = j.parse_token_response(status, body, now=NOW)
+            assert isinstance(token, j.Rejection) and token.body_excerpt is None, token
+            assert_hidden("Rejection", token)
+            seen.append(token)
             state = j.TokenState("uat", j.Credentials(api_key=API_KEY, merchant_code="m", consumer_secret=CONSUMER_SECRET))
             error = caught(lambda: state.on_response(status, body, now=NOW))
-            assert isinstance(error, j.ProviderRejectedError) and error.rejection.body_excerpt is not None
+            assert isinstance(error, j.ProviderRejectedError) and error.rejection.body_excerpt is None
             assert_hidden("ProviderRejectedError", error)
             assert_hidden("ProviderRejectedError.rejection", error.rejection)
             assert_hidden("TokenState after a refused answer", state)
