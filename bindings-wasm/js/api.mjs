@@ -4,195 +4,61 @@
 // core's error objects into JengaError, and signs with WebCrypto. Every
 // payment rule lives in the Rust core.
 //
-// This file is the single source; the CommonJS copy (api.cjs) is generated
-// from it when the package is built.
+// This file and the modules it imports (base.mjs, flow.mjs, client.mjs) are
+// the single source; their CommonJS copies (*.cjs) are generated when the
+// package is built (bindings-wasm/tools/esm-to-cjs.mjs).
 
-const MAX_INPUT_BYTES = 16 * 1024 * 1024; // beyond this nothing is copied into WebAssembly
-const SECRET_HEADERS = ["authorization", "api-key"];
-const SIGN_ALGORITHM = { name: "RSASSA-PKCS1-v1_5" };
-
-/** Every failure of this package: a real Error with a stable `code`. */
-export class JengaError extends Error {
-  constructor(shape) {
-    super(typeof shape?.message === "string" ? shape.message : "jenga-stk error");
-    Object.defineProperty(this, "name", { value: "JengaError", enumerable: false, configurable: true, writable: true });
-    this.code = typeof shape?.code === "string" ? shape.code : "internal_error";
-    this.field = typeof shape?.field === "string" ? shape.field : null;
-    this.problems = Object.freeze(
-      Array.isArray(shape?.problems)
-        ? shape.problems.map((p) => Object.freeze({ field: String(p.field), code: String(p.code), message: String(p.message) }))
-        : [],
-    );
-    this.rejection = shape?.rejection ?? null;
-  }
-
-  toJSON() {
-    return { name: this.name, code: this.code, field: this.field, message: this.message, problems: this.problems, rejection: this.rejection };
-  }
-}
-
-function fail(code, field, message) {
-  return new JengaError({ code, field, message });
-}
-
-/**
- * Runs a check that reads the caller's value: a getter or Proxy trap that
- * throws (or anything else but a JengaError) becomes invalid_type for `field`.
- */
-function reading(field, fn) {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof JengaError) throw e;
-    throw fail("invalid_type", field, `${field} could not be read (a getter or Proxy threw)`);
-  }
-}
-
-/** Turns whatever the WebAssembly side threw into a JengaError. */
-function toJengaError(e) {
-  if (e instanceof JengaError) return e;
-  if (e !== null && typeof e === "object" && typeof e.code === "string" && !(e instanceof Error)) {
-    return new JengaError(e);
-  }
-  const message = e instanceof Error ? e.message : String(e);
-  return fail("internal_error", null, `unexpected failure: ${message}`);
-}
-
-function call(fn) {
-  try {
-    return fn();
-  } catch (e) {
-    throw toJengaError(e);
-  }
-}
-
-function text(value, field, { optional = false } = {}) {
-  if (optional && (value === undefined || value === null)) return undefined;
-  if (typeof value !== "string") throw fail("invalid_type", field, `${field} must be a string`);
-  if (value.length > MAX_INPUT_BYTES) throw fail("body_too_large", field, `${field} is too large`);
-  return value;
-}
-
-const encoder = new TextEncoder();
-
-/** A body as bytes: a string (UTF-8), a Uint8Array/Buffer, or an ArrayBuffer. */
-function bytes(value, field) {
-  return reading(field, () => bytesOf(value, field));
-}
-
-function bytesOf(value, field) {
-  let out;
-  if (typeof value === "string") {
-    if (value.length > MAX_INPUT_BYTES) throw fail("body_too_large", field, `${field} is too large`);
-    out = encoder.encode(value);
-  } else if (value instanceof Uint8Array) {
-    out = value;
-  } else if (value instanceof ArrayBuffer) {
-    out = new Uint8Array(value);
-  } else if (ArrayBuffer.isView(value)) {
-    out = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  } else {
-    throw fail("invalid_type", field, `${field} must be a string, Uint8Array or ArrayBuffer`);
-  }
-  if (out.byteLength > MAX_INPUT_BYTES) throw fail("body_too_large", field, `${field} is too large`);
-  return out;
-}
-
-function millis(now, field = "now") {
-  const ms = reading(field, () => (now instanceof Date ? now.getTime() : now));
-  if (typeof ms !== "number" || !Number.isFinite(ms)) {
-    throw fail("invalid_type", field, `${field} must be a valid Date or epoch milliseconds`);
-  }
-  return ms;
-}
-
-function status(value) {
-  if (!Number.isInteger(value) || value < 100 || value > 599) {
-    throw fail("invalid_type", "status", "status must be an HTTP status code (100-599)");
-  }
-  return value;
-}
-
-/** A plain object as JSON text: cyclic, BigInt or non-object input is a JengaError. */
-function json(value, field, { optional = false } = {}) {
-  if (optional && (value === undefined || value === null)) return "{}";
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw fail("invalid_type", field, `${field} must be an object`);
-  }
-  let out;
-  try {
-    out = JSON.stringify(value);
-  } catch (e) {
-    throw fail("invalid_type", field, `${field} cannot be serialised to JSON (${e instanceof Error ? e.message : e})`);
-  }
-  if (typeof out !== "string") throw fail("invalid_type", field, `${field} must be an object`);
-  if (out.length > MAX_INPUT_BYTES) throw fail("body_too_large", field, `${field} is too large`);
-  return out;
-}
-
-function environmentText(environment) {
-  if (environment === undefined) return "uat";
-  return text(environment, "environment");
-}
-
-function base64(buffer) {
-  const view = new Uint8Array(buffer);
-  let binary = "";
-  for (let i = 0; i < view.length; i += 0x8000) {
-    binary += String.fromCharCode.apply(null, view.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
-}
-
-function hidden(target, name, value) {
-  Object.defineProperty(target, name, { value, enumerable: false });
-}
-
-/** An HTTP request as a value, ready for `fetch(request.url, request)`. */
-export class HttpRequest {
-  constructor(shape) {
-    this.method = shape.method;
-    this.url = shape.url;
-    this.headers = Object.fromEntries(shape.headers);
-    this.body = shape.method === "GET" ? undefined : shape.body;
-    hidden(this, "secretBody", shape.secretBody === true);
-    Object.freeze(this.headers);
-    Object.freeze(this);
-  }
-
-  /** Secrets (Authorization, Api-Key, a secret body) are redacted. */
-  toJSON() {
-    const headers = {};
-    for (const [name, value] of Object.entries(this.headers)) {
-      headers[name] = SECRET_HEADERS.includes(name.toLowerCase()) ? "<redacted>" : value;
-    }
-    const body = this.secretBody ? `<redacted: ${this.body.length} characters>` : this.body;
-    return { method: this.method, url: this.url, headers, body };
-  }
-
-  toString() {
-    return `${this.method} ${this.url}`;
-  }
-
-  [Symbol.for("nodejs.util.inspect.custom")]() {
-    return this.toJSON();
-  }
-}
+import {
+  JengaError,
+  HttpRequest,
+  SIGN_ALGORITHM,
+  amountText,
+  base64,
+  bytes,
+  call,
+  environmentText,
+  fail,
+  hidden,
+  json,
+  millis,
+  reading,
+  status,
+  text,
+} from "./base.mjs";
+import { makeFlowApi } from "./flow.mjs";
+import { makeClient } from "./client.mjs";
 
 /**
  * Builds the public API over the main WebAssembly module `wasm`. `rsa()`
- * returns the second module (the core's RSA: `SyncSigner` and `Verifier`),
- * loading it on first use; it throws a JengaError where it cannot be loaded
- * synchronously and has not been initialised.
+ * returns the second module (key checks, the core's RSA for `SyncSigner` and
+ * `Verifier`, the signature doctor), loading it on first use; it throws a
+ * JengaError where it cannot be loaded synchronously and has not been
+ * initialised. `rsaAsync()` may load it asynchronously (the WebCrypto
+ * `Signer`'s key check). `randomValues` is WebCrypto's `getRandomValues`.
  */
 export function makeApi(
   wasm,
-  { subtle, ready = () => {}, encodeBase64 = base64, rsa = () => { throw fail("unsupported", null, "no RSA module in this build"); } } = {},
+  {
+    subtle,
+    ready = () => {},
+    encodeBase64 = base64,
+    rsa = () => {
+      throw fail("unsupported", null, "no RSA module in this build");
+    },
+    rsaAsync = async () => rsa(),
+    randomValues,
+  } = {},
 ) {
   const use = (fn) => {
     ready();
     return call(fn);
   };
+  // The WebAssembly objects and inputs behind the public objects, for the
+  // other parts of the package (never exposed).
+  const inner = new WeakMap();
+  // The body of every callback and IPN this package parsed, by the object it
+  // returned: a PaymentFlow is handed the object and re-reads the bytes.
+  const evidence = new WeakMap();
 
   /** A validated STK push request: exact body and signing string. */
   class StkPush {
@@ -263,6 +129,7 @@ export function makeApi(
       this.signature = signature;
       this.#request = request;
       this.#options = options;
+      inner.set(this, { request, options, signature });
       Object.freeze(this);
     }
 
@@ -290,8 +157,10 @@ export function makeApi(
     static async fromPem(pem) {
       const source = text(pem, "pem");
       if (!subtle) throw fail("unsupported", null, "WebCrypto (crypto.subtle) is not available; use SyncSigner");
-      // Checked and re-encoded by the core, without RSA arithmetic in WebAssembly.
-      const loaded = use(() => new wasm.WasmPkcs8Key(source));
+      // Checked and re-encoded by the core, without RSA arithmetic, in the second module.
+      ready();
+      const keys = await rsaAsync();
+      const loaded = call(() => new keys.WasmPkcs8Key(source));
       const bits = loaded.bits;
       let der;
       try {
@@ -511,14 +380,20 @@ export function makeApi(
     return use(() => wasm.parseStatusResponse(s, b));
   }
 
+  /** Keeps a copy of the bytes a parsed callback or IPN came from (PaymentFlow reads them). */
+  function remember(parsed, body) {
+    evidence.set(parsed, body.slice());
+    return parsed;
+  }
+
   function parseCallback(body) {
     const b = bytes(body, "body");
-    return use(() => wasm.parseCallback(b));
+    return remember(use(() => wasm.parseCallback(b)), b);
   }
 
   function parseIpn(body) {
     const b = bytes(body, "body");
-    return use(() => wasm.parseIpn(b));
+    return remember(use(() => wasm.parseIpn(b)), b);
   }
 
   function signingStringOfBody(body) {
@@ -532,6 +407,7 @@ export function makeApi(
     constructor(secret) {
       const s = bytes(secret, "secret");
       this.#inner = use(() => new wasm.WasmCallbackUrls(s));
+      inner.set(this, this.#inner);
       Object.freeze(this);
     }
 
@@ -552,7 +428,9 @@ export function makeApi(
     verifyCallback(url, body) {
       const u = text(url, "url");
       const b = bytes(body, "body");
-      return use(() => this.#inner.verifyCallback(u, b));
+      const verified = use(() => this.#inner.verifyCallback(u, b));
+      remember(verified.callback, b);
+      return verified;
     }
 
     toString() {
@@ -614,7 +492,22 @@ export function makeApi(
     return use(() => wasm.reconcile(order, amount, currency, callback, ipns, statusBody));
   }
 
-  return {
+  /**
+   * Why the provider answers `403 Invalid signature`: the body and `Signature` header as sent,
+   * the public key registered in the portal, and optionally the private key signing (only its
+   * public half is used). Runs in the second module (`jenga-stk/web`: after `await
+   * initializeSyncSigner()`).
+   */
+  function diagnoseSignature(body, signatureHeader, registeredPublicKeyPem, privateKeyPem) {
+    const b = bytes(body, "body");
+    const header = bytes(signatureHeader, "signatureHeader");
+    const pub = text(registeredPublicKeyPem, "registeredPublicKeyPem");
+    const priv = text(privateKeyPem, "privateKeyPem", { optional: true });
+    return use(() => rsa().diagnoseSignature(b, header, pub, priv));
+  }
+
+  const flowApi = makeFlowApi(wasm, { use, inner, evidence, randomValues });
+  const api = {
     JengaError,
     HttpRequest,
     StkPush,
@@ -635,13 +528,9 @@ export function makeApi(
     parseIpn,
     signingStringOfBody,
     reconcile,
+    diagnoseSignature,
+    ...flowApi,
   };
-}
-
-/** Money in: a decimal string, or a number only when its text is exact (integers, ≤ 2 decimals). */
-function amountText(value, field) {
-  if (typeof value === "string") return value;
-  if (typeof value === "number" && Number.isFinite(value)) return String(value);
-  if (typeof value === "bigint") return value.toString();
-  throw fail("invalid_type", field, `${field} must be a decimal string or a number`);
+  const clientApi = makeClient(api, { randomValues, loadSigner: (pem) => Signer.fromPem(pem) });
+  return { ...api, ...clientApi };
 }

@@ -1,5 +1,6 @@
 // Node.js (CommonJS): wasm-bindgen's nodejs glue loads the WebAssembly synchronously.
-// The RSA module (SyncSigner, Verifier) is required, and so loaded, on first use only.
+// The second module (key checks, SyncSigner, Verifier, the signature doctor) is required,
+// and so loaded, on first use only.
 "use strict";
 const wasm = require("./node/jenga_stk_wasm.js");
 const { webcrypto } = require("node:crypto");
@@ -14,5 +15,6 @@ function rsa() {
 module.exports = makeApi(wasm, {
   subtle: webcrypto.subtle,
   rsa,
+  randomValues: (array) => webcrypto.getRandomValues(array),
   encodeBase64: (bytes) => Buffer.from(bytes).toString("base64"),
 });

@@ -17,18 +17,39 @@ export interface Problem {
   readonly message: string;
 }
 
-/** Every failure of this package. */
+/**
+ * Every failure of this package. An aborted operation (an `AbortSignal`) is a JengaError named
+ * "AbortError" with code "aborted" and the signal's reason as `cause`.
+ */
 export class JengaError extends Error {
-  readonly name: "JengaError";
-  /** Stable machine code: "validation_failed", "key_too_small", "not_json", "provider_rejected", … */
+  readonly name: "JengaError" | "AbortError";
+  /**
+   * Stable machine code: "validation_failed", "key_too_small", "not_json", "provider_rejected",
+   * the flow's "flow_busy", "flow_idle", "flow_not_this_payment", "flow_state_invalid", the
+   * client's "payment_rejected", "payment_not_sent", "transport_failed", "not_configured",
+   * "aborted", …
+   */
   readonly code: string;
   /** The field or JSON path at fault, when there is one. */
   readonly field: string | null;
   /** For "validation_failed": every problem found. */
   readonly problems: readonly Problem[];
-  /** For "provider_rejected": the provider's refusal. */
+  /** For "provider_rejected" and "payment_rejected": the provider's refusal. */
   readonly rejection: Rejection | null;
-  toJSON(): { name: string; code: string; field: string | null; message: string; problems: readonly Problem[]; rejection: Rejection | null };
+  /** For "transport_failed" and "payment_not_sent": the request that got no answer, if any. */
+  readonly transportFailure: TransportFailure | null;
+  /** For "payment_rejected" and "payment_not_sent": how the payment ended. */
+  readonly outcome: Outcome | null;
+  toJSON(): {
+    name: string;
+    code: string;
+    field: string | null;
+    message: string;
+    problems: readonly Problem[];
+    rejection: Rejection | null;
+    transportFailure: TransportFailure | null;
+    outcome: Outcome | null;
+  };
 }
 
 /** An HTTP request as a value: `fetch(request.url, request)`. `toJSON()` redacts secrets. */
@@ -382,3 +403,301 @@ export function reconcile(
   expected: { orderReference: string; amount?: Decimal | number; currency?: string },
   evidence: { callback?: Body | null; ipns?: readonly Body[]; status?: Body | null },
 ): Reconciliation;
+
+// ---------------------------------------------------------------------------------------------
+// The signature doctor (in the second module: `jenga-stk/web` needs `await initializeSyncSigner()`).
+
+/** Stable codes of the doctor's findings, in the order they are reported. */
+export type FindingCode =
+  | "not_base64" | "wrong_length" | "key_mismatch" | "unknown_key" | "wrong_algorithm" | "wrong_order"
+  | "separators" | "amount_text" | "msisdn_text" | "wrong_field" | "missing_value" | "unknown";
+
+/** One reason the provider refuses the signature. */
+export interface Finding {
+  readonly code: FindingCode;
+  /** For humans; not stable: compare codes. */
+  readonly message: string;
+  /** What to do about it, for humans. */
+  readonly fix: string;
+  /** The text that was actually signed, when the doctor found it. */
+  readonly signedText: string | null;
+}
+
+/** A public key as the doctor saw it. */
+export interface KeyInfo {
+  readonly bits: number;
+  /** SHA-256 of the SubjectPublicKeyInfo DER, lowercase hex (`openssl pkey -pubin -outform DER | openssl dgst -sha256`). */
+  readonly fingerprint: string;
+}
+
+export interface Diagnosis {
+  /** The signature is valid (then `findings` is empty). */
+  readonly ok: boolean;
+  readonly findings: readonly Finding[];
+  /** The text that must be signed for this body. */
+  readonly signingString: string;
+  /** The text that was signed, when the doctor found it. */
+  readonly signedText: string | null;
+  readonly registeredKey: KeyInfo;
+  /** The public half of the private key given, if one was. */
+  readonly signingKey: KeyInfo | null;
+  /** How the signature was made, as far as the doctor could tell (for humans). */
+  readonly algorithm: string | null;
+  readonly notes: readonly string[];
+}
+
+/**
+ * Why the provider answers "403 Invalid signature": the body and `Signature` header as sent, the
+ * public key registered in the portal and, optionally, the private key you sign with (only its
+ * public half is used; nothing of it is shown). An unusable input is a JengaError whose `field`
+ * is "body", "registeredPublicKeyPem" or "privateKeyPem".
+ */
+export function diagnoseSignature(
+  body: Body,
+  signatureHeader: string | Uint8Array,
+  registeredPublicKeyPem: string,
+  privateKeyPem?: string,
+): Diagnosis;
+
+// ---------------------------------------------------------------------------------------------
+// The payment flow (sans-IO): for those who own their I/O. JengaClient drives it for you.
+
+/** The flow's retries, polling schedule and timeouts; durations in milliseconds. */
+export interface RetryPolicyOptions {
+  /** Pushes for one payment at most, the first included (a push is repeated only after an explicit refusal, or when the provider does not know the order). Default 2. */
+  maxPushes?: number;
+  /** Retries of a token or status request after a transient failure. Default 2. */
+  maxRetries?: number;
+  /** The first backoff; doubles each retry (with jitter). Default 500. */
+  initialBackoffMs?: number;
+  /** The longest backoff. Default 5000. */
+  maxBackoffMs?: number;
+  /** After an ambiguous push, the wait before asking the provider about the order. Default 2000. */
+  confirmDelayMs?: number;
+  /** After an accepted push, the wait before the first status query. Default 5000. */
+  firstPollMs?: number;
+  /** The longest wait between status queries (they grow ×1.5). Default 30000. */
+  maxPollIntervalMs?: number;
+  /** How long the flow keeps trying; then it ends undecided. Default 180000. */
+  timeoutMs?: number;
+  /** Each HTTP request's timeout (the body included). Default 30000. */
+  requestTimeoutMs?: number;
+  /** While another payment fetches the token, how long to wait before looking again. Default 50. */
+  tokenWaitMs?: number;
+}
+
+/** A complete policy: every field set (the core's defaults for those not given). An unknown field is an "invalid_option" error. */
+export class RetryPolicy implements Required<RetryPolicyOptions> {
+  constructor(options?: RetryPolicyOptions);
+  readonly maxPushes: number;
+  readonly maxRetries: number;
+  readonly initialBackoffMs: number;
+  readonly maxBackoffMs: number;
+  readonly confirmDelayMs: number;
+  readonly firstPollMs: number;
+  readonly maxPollIntervalMs: number;
+  readonly timeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly tokenWaitMs: number;
+}
+
+/** What a payment may do about the token now. */
+export type TokenGrant =
+  | { readonly type: "use"; readonly accessToken: string }
+  | { readonly type: "refresh"; readonly request: HttpRequest }
+  | { readonly type: "wait" };
+
+/** The token shared by every payment of one client: one token request however many payments start at once. */
+export class SharedTokens {
+  constructor(environment: Environment, credentials: Credentials, options?: { marginSeconds?: number });
+  readonly environment: string;
+  /** `refresh`: this caller fetches the token (the refresh is held for `leaseMs`, default 30000); `wait`: another caller is fetching it. */
+  grant(now: Date | number, leaseMs?: number): TokenGrant;
+  onRefreshResponse(status: number, body: Body, now: Date | number): TokenResponse;
+  onRefreshFailed(): void;
+  /** A call made with `accessToken` was answered 401. */
+  invalidate(accessToken: string): void;
+  readonly hasToken: boolean;
+}
+
+/** What a flow needs besides its push; given again when a saved flow is restored. */
+export interface FlowContext {
+  tokens: SharedTokens;
+  /** The secret the push's callback URL was made with: a push sent again gets a URL for its new payment reference. */
+  callbackUrls?: CallbackUrls;
+}
+
+export interface PaymentFlowOptions {
+  policy?: RetryPolicy | RetryPolicyOptions;
+  /** The status query's `Signature` header (Base64 of the order reference signed), when your account needs one. */
+  statusSignature?: string;
+  /** Feeds the jitter and new payment references: any u64 (default: crypto.getRandomValues). A fixed one replays the same decisions. */
+  seed?: bigint | number;
+  /** Default: now. */
+  now?: Date | number;
+}
+
+/** Where the flow stands. */
+export type Phase = "starting" | "confirming" | "waiting" | "done";
+
+/** One HTTP request to send, and for which endpoint. */
+export interface FlowRequest {
+  readonly endpoint: Endpoint;
+  readonly http: HttpRequest;
+  /** Give up after this long (the body included), then report "timeout". */
+  readonly timeoutMs: number;
+}
+
+/** What to do next. */
+export type FlowAction =
+  | { readonly type: "send"; readonly request: FlowRequest }
+  | { readonly type: "wait"; readonly until: Date }
+  | { readonly type: "done"; readonly outcome: Outcome };
+
+/**
+ * "paid": ship the goods. "failed": the customer's payment failed (a new payment may be started).
+ * "rejected": the provider refused the push; "not_sent": it could not be sent: nothing reached the
+ * customer. "undecided": the prompt may be on the phone: keep the order pending, hand in the IPN
+ * when it comes or check again later; never push again blindly.
+ */
+export type OutcomeKind = "paid" | "failed" | "rejected" | "not_sent" | "undecided";
+
+export interface Outcome {
+  readonly kind: OutcomeKind;
+  /** The decision over every callback, IPN and status answer seen. */
+  readonly reconciliation: Reconciliation;
+  /** For "rejected", the provider's refusal; otherwise the last refusal seen, if any. */
+  readonly rejection: Rejection | null;
+  /** The last request that got no answer at all, if any. */
+  readonly transportFailure: TransportFailure | null;
+  /** Every payment reference pushed, the first one first. */
+  readonly paymentReferences: readonly string[];
+}
+
+/** A saved flow: versioned JSON data with no secrets. Store it as is (or `JSON.stringify` it). */
+export interface SavedPaymentFlow {
+  readonly version: number;
+  readonly [field: string]: unknown;
+}
+
+/**
+ * One STK push from the token to its outcome: the core's sans-IO flow. Ask `poll(now)`; send what
+ * it asks and hand in the answer or the failure; sleep until a `wait`; stop at `done`. Misuse is a
+ * JengaError: "flow_busy" (poll before the answer), "flow_idle" (an answer nothing awaits),
+ * "flow_not_this_payment" (evidence for another payment), "flow_state_invalid" (fromJSON).
+ */
+export class PaymentFlow {
+  constructor(push: SignedStkPush, context: FlowContext, options?: PaymentFlowOptions);
+  static fromJSON(saved: SavedPaymentFlow | string, context: FlowContext): PaymentFlow;
+  poll(now: Date | number): FlowAction;
+  handleResponse(now: Date | number, status: number, retryAfter: string | null | undefined, body: Body): void;
+  handleTransportFailure(now: Date | number, failure: TransportFailure): void;
+  /** A callback returned by `CallbackUrls.verifyCallback(...).callback` (or `parseCallback`). */
+  handleCallback(callback: StkCallback): void;
+  /** An IPN returned by `parseIpn` (after `IpnAuth.verify`) or `JengaClient.verifyIpn`. */
+  handleIpn(ipn: Ipn): void;
+  /** A status query at the next poll, even past the deadline (no effect on a paid flow). */
+  checkStatus(): void;
+  readonly outcome: Outcome | null;
+  readonly phase: Phase;
+  readonly accepted: InitAccepted | null;
+  readonly pushKnown: boolean;
+  readonly orderReference: string;
+  readonly paymentReference: string;
+  readonly paymentReferences: readonly string[];
+  readonly deadline: Date;
+  toJSON(): SavedPaymentFlow;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client: one object that takes payments.
+
+/** Anything that signs text with the registered key's pair (RSA PKCS#1 v1.5, SHA-256) and returns Base64: a KMS, an HSM. */
+export interface TextSigner {
+  sign(message: string): string | Promise<string>;
+}
+
+export interface JengaClientOptions {
+  /** "uat" (default), "live", or a base URL (the sandbox). */
+  environment?: Environment;
+  credentials: Credentials;
+  /** The private key (PKCS#1 or PKCS#8 PEM), signed with WebCrypto. Or give `signer`. */
+  privateKeyPem?: string;
+  signer?: Signer | SyncSigner | TextSigner;
+  /** Where the provider posts callbacks; with `callbackSecret`, the base of each payment's authenticated URL. */
+  callbackUrl: string;
+  /** At least 32 bytes: each push's callback URL carries an HMAC token (`verifyCallback` checks it). */
+  callbackSecret?: string | Uint8Array;
+  /** The IPN's Basic-auth credentials, to verify IPNs (`verifyIpn`). */
+  ipn?: { username: string; password: string };
+  /** How the push is written (amount style, phone format, limits). */
+  requestOptions?: RequestOptions;
+  retryPolicy?: RetryPolicy | RetryPolicyOptions;
+  /** Sign status queries (a `Signature` header over the order reference), if your account needs it. Default false. */
+  signStatusQueries?: boolean;
+  /** Refresh the token this long before it expires. Default 60. */
+  tokenMarginSeconds?: number;
+  /** Default: the global fetch. */
+  fetch?: (input: string, init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal }) => Promise<Response>;
+}
+
+export interface PaymentDetails {
+  orderReference: string;
+  /** Exact: a decimal string ("2", "1500.50") or a number whose text is exact. */
+  amount: Decimal | number;
+  /** The phone the prompt goes to, as the customer typed it ("0722 000 000", "+254722000000"). */
+  phone: string;
+  customer: { name: string; email: string; identityNumber: string };
+  description: string;
+  /** Default: a random one. */
+  paymentReference?: string;
+  /** Default "KES". */
+  currency?: string;
+  /** Default "KE". */
+  countryCode?: string;
+}
+
+/** One payment of a JengaClient. */
+export class Payment {
+  private constructor();
+  /** Drives the payment to its end and resolves to the outcome (a callback or IPN handed in wakes it). */
+  wait(options?: { signal?: AbortSignal }): Promise<Outcome>;
+  handleCallback(callback: StkCallback): void;
+  handleIpn(ipn: Ipn): void;
+  /** Ask the provider about the order at the next step, even after the deadline (then `wait()`). */
+  checkStatus(): void;
+  readonly outcome: Outcome | null;
+  readonly phase: Phase;
+  readonly accepted: InitAccepted | null;
+  readonly pushKnown: boolean;
+  readonly orderReference: string;
+  readonly paymentReference: string;
+  readonly paymentReferences: readonly string[];
+  readonly deadline: Date;
+  /** The saved state (no secrets): `client.resume(saved)` continues it, in any process. */
+  toJSON(): SavedPaymentFlow;
+}
+
+/**
+ * Takes M-Pesa payments over the global `fetch` (Node, Bun, Deno, edge runtimes): never prompts a
+ * customer twice because an answer was lost, never loses a paid payment. One token for all its
+ * payments. Secrets are redacted when it is shown.
+ */
+export class JengaClient {
+  constructor(options: JengaClientOptions);
+  readonly environment: string;
+  readonly retryPolicy: RetryPolicy;
+  /**
+   * Pushes the prompt and drives the payment until the provider has it. Rejects with
+   * "validation_failed" (nothing sent), "payment_rejected" / "payment_not_sent" (nothing reached
+   * the customer: see `outcome`), or "aborted". An undecided end is not an error.
+   */
+  startPayment(details: PaymentDetails, options?: { signal?: AbortSignal }): Promise<Payment>;
+  resume(saved: SavedPaymentFlow | string): Payment;
+  /** `{ refs, callback }` once the callback's URL token and body agree; "callback_*" errors otherwise. */
+  verifyCallback(url: string, body: Body): { readonly refs: CallbackRefs; readonly callback: StkCallback };
+  /** The authenticated, parsed IPN; "ipn_auth_*" errors otherwise. */
+  verifyIpn(authorization: string | null | undefined, body: Body): Ipn;
+  /** One status query (after a 401, one retry with a new token). */
+  queryStatus(orderReference: string, options?: { signal?: AbortSignal }): Promise<StatusResponse>;
+}

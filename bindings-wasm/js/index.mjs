@@ -1,5 +1,6 @@
 // Node.js (ESM): the WebAssembly is read from the package and compiled synchronously.
-// The RSA module (SyncSigner, Verifier) is read and compiled on first use only.
+// The second module (key checks, SyncSigner, Verifier, the signature doctor) is read and
+// compiled on first use only.
 import { readFileSync } from "node:fs";
 import { webcrypto } from "node:crypto";
 import * as wasm from "./wasm/jenga_stk_wasm.js";
@@ -38,8 +39,15 @@ export const {
   parseIpn,
   signingStringOfBody,
   reconcile,
+  diagnoseSignature,
+  RetryPolicy,
+  SharedTokens,
+  PaymentFlow,
+  JengaClient,
+  Payment,
 } = makeApi(wasm, {
   subtle: webcrypto.subtle,
   rsa,
+  randomValues: (array) => webcrypto.getRandomValues(array),
   encodeBase64: (bytes) => Buffer.from(bytes).toString("base64"),
 });

@@ -2,13 +2,17 @@
 // `await initialize()` (fetches the .wasm next to this file), or
 // `await initialize(urlOrBytesOrResponse)`, or `initializeSync(moduleOrBytes)`
 // (e.g. a WebAssembly.Module imported by a worker bundler) before anything else.
-// SyncSigner and Verifier use a second module, the core's RSA, fetched only
-// when asked for: `await initializeSyncSigner()` (or with a URL, bytes or a
-// Response for jenga_stk_wasm_rsa_bg.wasm), or `initializeSyncSignerSync(module)`.
-// The default Signer (WebCrypto) does not need it.
+// Reading keys is a second module (jenga_stk_wasm_rsa_bg.wasm: the key check of
+// the WebCrypto Signer, SyncSigner, Verifier and diagnoseSignature), loaded only
+// when asked for: `Signer.fromPem` fetches it next to this file unless it is
+// loaded already; `await initializeSyncSigner()` (or with a URL, bytes or a
+// Response) or `initializeSyncSignerSync(module)` loads it up front (needed
+// before SyncSigner, Verifier and diagnoseSignature, which are synchronous, and
+// where nothing can be fetched, e.g. a worker that imports its .wasm modules).
 import init, * as wasm from "./wasm/jenga_stk_wasm.js";
 import initRsa, * as rsaWasm from "./wasm/jenga_stk_wasm_rsa.js";
-import { makeApi, JengaError as JengaErrorClass } from "./api.mjs";
+import { makeApi } from "./api.mjs";
+import { JengaError as JengaErrorClass } from "./base.mjs";
 
 let initialized = false;
 
@@ -42,8 +46,23 @@ function rsa() {
   if (!rsaInitialized) {
     throw new JengaErrorClass({
       code: "not_initialized",
-      message: "SyncSigner and Verifier use the RSA module: call `await initializeSyncSigner()` from 'jenga-stk/web' first",
+      message: "SyncSigner, Verifier and diagnoseSignature use the second module: call `await initializeSyncSigner()` from 'jenga-stk/web' first",
     });
+  }
+  return rsaWasm;
+}
+
+async function rsaAsync() {
+  if (!rsaInitialized) {
+    try {
+      await initializeSyncSigner();
+    } catch (e) {
+      throw new JengaErrorClass({
+        code: "not_initialized",
+        message: "the WebCrypto Signer checks the key in the second module, which could not be fetched: call `initializeSyncSignerSync(module)` (or `await initializeSyncSigner(urlOrBytes)`) from 'jenga-stk/web' first",
+        cause: e,
+      });
+    }
   }
   return rsaWasm;
 }
@@ -75,4 +94,16 @@ export const {
   parseIpn,
   signingStringOfBody,
   reconcile,
-} = makeApi(wasm, { subtle: globalThis.crypto?.subtle, ready, rsa });
+  diagnoseSignature,
+  RetryPolicy,
+  SharedTokens,
+  PaymentFlow,
+  JengaClient,
+  Payment,
+} = makeApi(wasm, {
+  subtle: globalThis.crypto?.subtle,
+  ready,
+  rsa,
+  rsaAsync,
+  randomValues: globalThis.crypto?.getRandomValues ? (array) => globalThis.crypto.getRandomValues(array) : undefined,
+});

@@ -1,39 +1,14 @@
-//! Objects that hold secrets or state in WebAssembly memory: the checked
-//! private key for WebCrypto, the token state, callback URLs and IPN auth
-//! (the synchronous signer and the verifier live in the RSA module,
-//! `bindings-wasm/rsa/`). Their
-//! secrets are zeroized when freed (the package frees them when collected).
+//! Objects that hold secrets or state in WebAssembly memory: the token
+//! state, callback URLs and IPN auth (the private key checked for WebCrypto,
+//! the synchronous signer and the verifier live in the second module,
+//! `bindings-wasm/rsa/`; the payment flow in `flow.rs`). Their secrets are
+//! zeroized when freed (the package frees them when collected).
 
-use jenga_stk::{CallbackUrls, Credentials, IpnAuth, Limits, Pkcs8Key, TokenAction, TokenState};
+use jenga_stk::{CallbackUrls, Credentials, IpnAuth, Limits, TokenAction, TokenState};
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{environment, error, instant, out, status};
 use crate::functions::{callback_urls, token_out};
-
-/// A private key checked and re-encoded as PKCS#8 DER, for WebCrypto's
-/// `importKey("pkcs8", …)`: no RSA arithmetic, zeroized when freed.
-#[wasm_bindgen]
-pub struct WasmPkcs8Key(Pkcs8Key);
-
-#[wasm_bindgen]
-impl WasmPkcs8Key {
-    /// Reads a PKCS#1 or PKCS#8 PEM private key (the signer's checks and errors).
-    #[wasm_bindgen(constructor)]
-    pub fn new(pem: &str) -> Result<WasmPkcs8Key, JsValue> {
-        Pkcs8Key::from_pem(pem).map(WasmPkcs8Key).map_err(error)
-    }
-
-    /// The modulus size in bits.
-    #[wasm_bindgen(getter)]
-    pub fn bits(&self) -> u32 {
-        u32::try_from(self.0.bits()).unwrap_or(u32::MAX)
-    }
-
-    /// The PKCS#8 DER (a copy; fill it with zeros once imported).
-    pub fn der(&self) -> Vec<u8> {
-        self.0.der().to_vec()
-    }
-}
 
 /// The token state holder.
 #[wasm_bindgen]
@@ -110,6 +85,14 @@ impl WasmTokenState {
 /// Per-payment callback URLs with an HMAC token.
 #[wasm_bindgen]
 pub struct WasmCallbackUrls(CallbackUrls);
+
+impl WasmCallbackUrls {
+    /// A copy for a payment flow's context (it makes the callback URL of a
+    /// push sent again with a new payment reference).
+    pub(crate) fn urls(&self) -> CallbackUrls {
+        self.0.clone()
+    }
+}
 
 #[wasm_bindgen]
 impl WasmCallbackUrls {

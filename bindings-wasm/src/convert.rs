@@ -8,9 +8,7 @@ pub(crate) use crate::errors::{error, failure};
 
 /// A core result as a plain JavaScript value (`null` for `None`, plain objects for maps).
 pub(crate) fn out<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| failure("internal_error", None, &e.to_string()))
+    crate::errors::plain(value).ok_or_else(|| failure("internal_error", None, "not serializable"))
 }
 
 /// `now` as epoch milliseconds (the JavaScript side converts a `Date`).

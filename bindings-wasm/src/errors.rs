@@ -45,9 +45,7 @@ pub(crate) fn error(e: impl Into<Error>) -> JsValue {
             .collect(),
         rejection,
     };
-    shape
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or_else(|_| JsValue::from_str(e.code()))
+    plain(&shape).unwrap_or_else(|| JsValue::from_str(e.code()))
 }
 
 /// An error that is not one of the core's (bad JavaScript input).
@@ -59,7 +57,12 @@ pub(crate) fn failure(code: &str, field: Option<&str>, message: &str) -> JsValue
         problems: Vec::new(),
         rejection: None,
     };
-    shape
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or_else(|_| JsValue::from_str(code))
+    plain(&shape).unwrap_or_else(|| JsValue::from_str(code))
+}
+
+/// A value as a plain JavaScript value: JSON text made here, parsed by the
+/// host's `JSON.parse` (smaller than a serializer into JavaScript objects).
+pub(crate) fn plain<T: Serialize + ?Sized>(value: &T) -> Option<JsValue> {
+    let text = serde_json::to_string(value).ok()?;
+    js_sys::JSON::parse(&text).ok()
 }

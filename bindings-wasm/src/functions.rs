@@ -51,21 +51,28 @@ pub fn build_stk_push(request_json: &str, options_json: &str) -> Result<JsValue,
     push_out(&push)
 }
 
+/// An HTTP request as `{method, url, headers, body}` (JavaScript makes an `HttpRequest`).
 #[derive(Serialize)]
-struct HttpOut<'a> {
+pub(crate) struct HttpOut<'a> {
     method: &'a str,
     url: &'a str,
     headers: &'a [(String, String)],
     body: String,
 }
 
+impl HttpOut<'_> {
+    pub(crate) fn of(r: &jenga_stk::HttpRequest) -> HttpOut<'_> {
+        HttpOut {
+            method: r.method.as_str(),
+            url: &r.url,
+            headers: &r.headers,
+            body: String::from_utf8_lossy(&r.body).into_owned(),
+        }
+    }
+}
+
 fn http_out(r: &jenga_stk::HttpRequest) -> Result<JsValue, JsValue> {
-    out(&HttpOut {
-        method: r.method.as_str(),
-        url: &r.url,
-        headers: &r.headers,
-        body: String::from_utf8_lossy(&r.body).into_owned(),
-    })
+    out(&HttpOut::of(r))
 }
 
 /// The complete HTTP request for a request and a Base64 signature made by any signer.
@@ -150,7 +157,7 @@ pub fn parse_token_response_js(code: u32, body: &[u8], now_ms: f64) -> Result<Js
     }
 }
 
-fn rejected(r: &jenga_stk::Rejection) -> Result<JsValue, JsValue> {
+pub(crate) fn rejected(r: &jenga_stk::Rejection) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
     struct Tagged<'a> {
         r#type: &'static str,

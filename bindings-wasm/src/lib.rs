@@ -7,14 +7,28 @@
 //! Bodies cross as `Uint8Array`, texts as strings, money as decimal strings,
 //! times as epoch milliseconds in and RFC 3339 strings out.
 //!
-//! The core is built without a signing backend: this module holds no RSA
-//! code (the default signer is WebCrypto). The synchronous signer and the
-//! verifier are a second, lazily loaded module: `bindings-wasm/rsa/`.
+//! The payment flow (`flow.rs`, `tokens.rs`) is the core's `PaymentFlow`
+//! as is: the JavaScript `JengaClient` only carries out its actions with
+//! `fetch` and timers.
+//!
+//! The core is built without a signing backend and without key parsing in
+//! this module (the main one, with a 150 KB gzipped budget; the default
+//! signer is WebCrypto). The private key check for WebCrypto, the
+//! synchronous signer, the verifier and the signature doctor are a second,
+//! lazily loaded module: `bindings-wasm/rsa/`.
+//!
+//! Outputs are serialised to JSON text here and parsed by the host's
+//! `JSON.parse` (`errors::plain`): smaller than building JavaScript objects
+//! field by field.
 
 mod classes;
 mod convert;
 mod errors;
+mod flow;
 mod functions;
+mod tokens;
 
-pub use classes::{WasmCallbackUrls, WasmIpnAuth, WasmPkcs8Key, WasmTokenState};
+pub use classes::{WasmCallbackUrls, WasmIpnAuth, WasmTokenState};
+pub use flow::{WasmFlowContext, WasmPaymentFlow, check_retry_policy, retry_policy_defaults};
 pub use functions::*;
+pub use tokens::WasmSharedTokens;

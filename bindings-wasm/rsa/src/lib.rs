@@ -1,19 +1,82 @@
-//! The npm package's second WebAssembly module: the synchronous signer and
-//! the verifier, i.e. the core built with its portable `rsa` backend. The
-//! package loads it only when `SyncSigner` or `Verifier` is first used (in
-//! Node, synchronously from the package; elsewhere after
-//! `await initializeSyncSigner()`), so the default path (WebCrypto signing,
-//! parsing, callbacks) never downloads or compiles RSA code. Thin, like the
-//! main module: types and errors converted, nothing else.
+//! The npm package's second WebAssembly module: what reads keys. The
+//! private key check for the WebCrypto `Signer` (`WasmPkcs8Key`), the
+//! synchronous signer and the verifier (the core built with its portable
+//! `rsa` backend), and the signature doctor (`diagnoseSignature`, the core's
+//! `diagnose` feature). The package loads it on first use (in Node,
+//! synchronously from the package; elsewhere `Signer.fromPem` fetches it, or
+//! after `await initializeSyncSigner()`), so the main module, which parses
+//! and drives payments, stays within its size budget: key parsing alone is
+//! ~21 KB gzipped. Thin, like the main module: types and errors converted,
+//! nothing else.
 
-// One error shape for both modules (`failure` is used by the main module only).
-#[allow(dead_code)]
+// One error shape for both modules.
 #[path = "../../src/errors.rs"]
 mod errors;
 
-use errors::error;
-use jenga_stk::{Signature, Signer, Verifier};
+use errors::{error, failure, plain};
+use jenga_stk::{Pkcs8Key, Signature, Signer, Verifier};
 use wasm_bindgen::prelude::*;
+
+/// A private key checked and re-encoded as PKCS#8 DER, for WebCrypto's
+/// `importKey("pkcs8", …)`: no RSA arithmetic, zeroized when freed.
+#[wasm_bindgen]
+pub struct WasmPkcs8Key(Pkcs8Key);
+
+#[wasm_bindgen]
+impl WasmPkcs8Key {
+    /// Reads a PKCS#1 or PKCS#8 PEM private key (the signer's checks and errors).
+    #[wasm_bindgen(constructor)]
+    pub fn new(pem: &str) -> Result<WasmPkcs8Key, JsValue> {
+        Pkcs8Key::from_pem(pem).map(WasmPkcs8Key).map_err(error)
+    }
+
+    /// The modulus size in bits.
+    #[wasm_bindgen(getter)]
+    pub fn bits(&self) -> u32 {
+        u32::try_from(self.0.bits()).unwrap_or(u32::MAX)
+    }
+
+    /// The PKCS#8 DER (a copy; fill it with zeros once imported).
+    pub fn der(&self) -> Vec<u8> {
+        self.0.der().to_vec()
+    }
+}
+
+/// Why the provider refuses a signature: the core's `diagnose_signature`
+/// over the body and `Signature` header as sent and the registered public
+/// key (the private key, if given, is used for its public half only). An
+/// unusable input is an error whose `field` names it (`body`,
+/// `registeredPublicKeyPem`, `privateKeyPem`).
+#[wasm_bindgen(js_name = diagnoseSignature)]
+pub fn diagnose_signature_js(
+    body: &[u8],
+    signature_header: &[u8],
+    registered_public_key_pem: &str,
+    private_key_pem: Option<String>,
+) -> Result<JsValue, JsValue> {
+    match jenga_stk::diagnose_signature(
+        body,
+        signature_header,
+        registered_public_key_pem,
+        private_key_pem.as_deref(),
+    ) {
+        Ok(diagnosis) => plain(&diagnosis).ok_or_else(|| {
+            failure(
+                "internal_error",
+                None,
+                "the diagnosis could not be converted",
+            )
+        }),
+        Err(e) => {
+            let field = match e.input() {
+                "body" => "body",
+                "public_key" => "registeredPublicKeyPem",
+                _ => "privateKeyPem",
+            };
+            Err(failure(e.code(), Some(field), &e.to_string()))
+        }
+    }
+}
 
 /// Signs with the core's pure-Rust RSA (blinded), synchronously: the npm
 /// package's `SyncSigner`.

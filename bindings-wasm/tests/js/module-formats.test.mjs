@@ -15,10 +15,12 @@ test("require('jenga-stk') works and builds the same body", () => {
   assert.throws(() => cjs.StkPush.create({}), (e) => e instanceof cjs.JengaError && e instanceof Error && e.code === "validation_failed");
 });
 
-test("the three entries export the same API (adviseTransportFailure included)", () => {
+test("the three entries export the same API (the client and the flow included)", () => {
   const cjs = require("jenga-stk");
   const names = Object.keys(cjs).sort();
-  assert.ok(names.includes("adviseTransportFailure") && names.includes("classifyInitResponse"));
+  for (const name of ["adviseTransportFailure", "classifyInitResponse", "JengaClient", "Payment", "PaymentFlow", "SharedTokens", "RetryPolicy", "diagnoseSignature"]) {
+    assert.ok(names.includes(name), name);
+  }
   assert.deepEqual(Object.keys(esm).sort(), names);
   const initializers = ["initialize", "initializeSync", "initializeSyncSigner", "initializeSyncSignerSync"];
   assert.deepEqual(Object.keys(web).filter((n) => !initializers.includes(n)).sort(), names);
@@ -28,28 +30,41 @@ test("the ESM entry", () => {
   assert.equal(esm.StkPush.create(page.input.request).body, page.expected.body);
 });
 
-test("jenga-stk/web needs initialize(), then works from bytes", async () => {
+test("jenga-stk/web needs initialize(), then works from bytes; the second module is loaded only when asked", async () => {
+  const pem = readFileSync(`${process.env.JENGA_ROOT}/tests/keys/test-pkcs1-2048.pem`, "utf8");
+  const pub = readFileSync(`${process.env.JENGA_ROOT}/tests/keys/test-pkcs1-2048.pub.pem`, "utf8");
   assert.throws(() => web.StkPush.create(page.input.request), (e) => e.code === "not_initialized");
   const wasmPath = require.resolve("jenga-stk/jenga_stk_wasm_bg.wasm");
   web.initializeSync(readFileSync(wasmPath));
   await web.initialize(); // idempotent
   assert.equal(web.StkPush.create(page.input.request).body, page.expected.body);
-  const signer = await web.Signer.fromPem(readFileSync(`${process.env.JENGA_ROOT}/tests/keys/test-pkcs1-2048.pem`, "utf8"));
-  assert.equal((await web.StkPush.create(page.input.request).sign(signer)).signature, page.expected.signature);
-});
-
-test("jenga-stk/web loads the RSA module (SyncSigner, Verifier) only when asked", async () => {
-  const pem = readFileSync(`${process.env.JENGA_ROOT}/tests/keys/test-pkcs1-2048.pem`, "utf8");
-  const pub = readFileSync(`${process.env.JENGA_ROOT}/tests/keys/test-pkcs1-2048.pub.pem`, "utf8");
-  web.initializeSync(readFileSync(require.resolve("jenga-stk/jenga_stk_wasm_bg.wasm")));
-  // Everything else works without it; these two say what to do.
+  // Payments work without the second module (no key read yet) ...
+  const tokens = new web.SharedTokens("uat", { apiKey: "k", merchantCode: "m", consumerSecret: "s" });
+  assert.equal(tokens.grant(0).type, "refresh");
+  // ... and what reads keys says what to do. Signer.fromPem fetches the module next to web.mjs,
+  // which Node's fetch cannot do for a file: URL (as in a worker that imports its .wasm modules).
+  await assert.rejects(web.Signer.fromPem(pem), (e) => e instanceof web.JengaError && e.code === "not_initialized" && /initializeSyncSignerSync/.test(e.message));
   assert.throws(() => web.SyncSigner.fromPem(pem), (e) => e instanceof web.JengaError && e.code === "not_initialized" && /initializeSyncSigner/.test(e.message));
   assert.throws(() => new web.Verifier(pub), (e) => e instanceof web.JengaError && e.code === "not_initialized");
+  assert.throws(() => web.diagnoseSignature(page.expected.body, page.expected.signature, pub), (e) => e.code === "not_initialized");
   web.initializeSyncSignerSync(readFileSync(require.resolve("jenga-stk/jenga_stk_wasm_rsa_bg.wasm")));
   await web.initializeSyncSigner(); // idempotent
+  const signer = await web.Signer.fromPem(pem);
+  assert.equal((await web.StkPush.create(page.input.request).sign(signer)).signature, page.expected.signature);
   const signed = web.StkPush.create(page.input.request).signSync(web.SyncSigner.fromPem(pem));
   assert.equal(signed.signature, page.expected.signature);
   new web.Verifier(pub).verify(signed.push.signingString, signed.signature);
+  assert.equal(web.diagnoseSignature(signed.push.body, signed.signature, pub).ok, true);
+});
+
+test("the CommonJS entry runs the client's flow too", async () => {
+  const cjs = require("jenga-stk");
+  const pem = readFileSync(`${process.env.JENGA_ROOT}/tests/keys/test-pkcs1-2048.pem`, "utf8");
+  const signed = await cjs.StkPush.create(page.input.request).sign(await cjs.Signer.fromPem(pem));
+  const tokens = new cjs.SharedTokens("uat", { apiKey: "k", merchantCode: "m", consumerSecret: "s" });
+  const flow = new cjs.PaymentFlow(signed, { tokens }, { seed: 1n, now: 0 });
+  assert.equal(flow.poll(0).request.endpoint, "token");
+  assert.ok(new cjs.JengaClient({ credentials: { apiKey: "k", merchantCode: "m", consumerSecret: "s" }, privateKeyPem: pem, callbackUrl: "https://shop.example/cb" }) instanceof cjs.JengaClient);
 });
 
 test("in Node the RSA module is loaded on first use, by both entries", () => {

@@ -256,11 +256,143 @@ test("reconcile.json", () => {
   });
 });
 
+/** The outcome as the transcripts state it (tests/vectors/README.md, "Flow transcripts"). */
+const outcomeView = (o) => ({
+  kind: o.kind,
+  state: o.reconciliation.state,
+  decidedBy: o.reconciliation.decidedBy,
+  confirmed: o.reconciliation.confirmed,
+  mpesaReceipt: o.reconciliation.mpesaReceipt,
+  amountPaid: o.reconciliation.amountPaid,
+  paymentReferences: [...o.paymentReferences],
+  rejectionKind: o.rejection?.kind ?? null,
+  transportFailure: o.transportFailure,
+});
+
+/** The error code of `fn()`, or null (a JengaError is required). */
+function errorCode(fn) {
+  try {
+    fn();
+    return null;
+  } catch (e) {
+    assert.ok(e instanceof jenga.JengaError, String(e));
+    return e.code;
+  }
+}
+
+test("flows.json: every payment-flow transcript, saved and restored between steps", async () => {
+  const doc = load("flows.json");
+  assert.equal(doc.operation, "flow");
+  assert.ok(doc.cases.length >= 20);
+  const page = load("stk_push.json").cases.find((c) => c.id === "page-example").input.request;
+  const signer = await jenga.Signer.fromPem(key("test-pkcs1-2048"));
+  let steps = 0;
+  for (const c of doc.cases) {
+    const input = c.input;
+    const request = structuredClone(page);
+    if (input.callbackUrl !== null) request.payment.callbackUrl = input.callbackUrl;
+    const signed = await jenga.StkPush.create(request).sign(signer);
+    const tokens = new jenga.SharedTokens("uat", { apiKey: "key", merchantCode: "merchant", consumerSecret: "secret" });
+    const context = { tokens, callbackUrls: input.callbackSecret === null ? undefined : new jenga.CallbackUrls(input.callbackSecret) };
+    const policy = new jenga.RetryPolicy(input.policy);
+    const start = Date.parse(input.start);
+    let flow = new jenga.PaymentFlow(signed, context, { policy, seed: BigInt(input.seed), now: new Date(start) });
+    let awaiting = false;
+    for (const [n, step] of input.steps.entries()) {
+      const at = `${c.id} step ${n} ${JSON.stringify(step).slice(0, 120)}`;
+      const now = new Date(start + step.at);
+      const wantError = step.error ?? null;
+      if (step.poll) {
+        let action;
+        const code = errorCode(() => {
+          action = flow.poll(now);
+        });
+        assert.equal(code, step.poll.error ?? null, at);
+        if (action?.type === "send") {
+          const want = step.poll.send;
+          assert.ok(want, `${at}: sent ${action.request.http}`);
+          assert.equal(action.request.endpoint, want.endpoint, at);
+          assert.equal(action.request.http.method, want.method, at);
+          assert.equal(action.request.http.url, want.url, at);
+          if (action.request.endpoint === "init") {
+            const body = JSON.parse(action.request.http.body);
+            assert.equal(body.payment.paymentReference, want.paymentReference, at);
+            if ("callbackUrl" in want) assert.equal(body.payment.callbackUrl, want.callbackUrl, at);
+          }
+          assert.equal(action.request.timeoutMs, input.policy.requestTimeoutMs, at);
+          awaiting = true;
+        } else if (action?.type === "wait") {
+          assert.ok(typeof step.poll.wait === "number", `${at}: waits until ${action.until.toISOString()}`);
+          assert.ok(action.until instanceof Date);
+          assert.equal(action.until.getTime(), start + step.poll.wait, at);
+        } else if (action?.type === "done") {
+          assert.deepEqual(outcomeView(action.outcome), step.poll.done, at);
+          assert.deepEqual(flow.outcome, action.outcome, at);
+          assert.equal(flow.phase, "done", at);
+        }
+      } else if (step.answer) {
+        const a = step.answer;
+        assert.equal(errorCode(() => flow.handleResponse(now, a.status, a.retryAfter ?? null, a.body)), wantError, at);
+        awaiting = false;
+      } else if (step.fail) {
+        assert.equal(errorCode(() => flow.handleTransportFailure(now, step.fail)), wantError, at);
+        awaiting = false;
+      } else if (step.callback) {
+        const callback = jenga.parseCallback(step.callback);
+        assert.equal(errorCode(() => flow.handleCallback(callback)), wantError, at);
+      } else if (step.ipn) {
+        const ipn = jenga.parseIpn(step.ipn);
+        assert.equal(errorCode(() => flow.handleIpn(ipn)), wantError, at);
+      } else if ("check" in step) {
+        flow.checkStatus();
+      } else if ("restore" in step) {
+        flow = jenga.PaymentFlow.fromJSON(flow.toJSON(), context);
+        awaiting = false;
+      } else {
+        assert.fail(`${at}: unknown step`);
+      }
+      // Saved and restored between steps, as a web app does: the same JSON again, as text too.
+      if (!awaiting) {
+        const saved = JSON.stringify(flow);
+        flow = jenga.PaymentFlow.fromJSON(saved, context);
+        assert.equal(JSON.stringify(flow), saved, `${at}: the restored flow saves differently`);
+      }
+      steps++;
+    }
+  }
+  assert.ok(steps > 200, `${steps} steps`);
+});
+
+test("signature_doctor.json: codes in order, signed text and fingerprints", () => {
+  const doc = load("signature_doctor.json");
+  assert.equal(doc.operation, "diagnose_signature");
+  assert.ok(doc.cases.length > 50);
+  const seen = new Set();
+  for (const c of doc.cases) {
+    const i = c.input;
+    const header = i.signature ?? Buffer.from(i.signatureBytesBase64, "base64");
+    const d = jenga.diagnoseSignature(i.body, header, key(i.publicKey), i.privateKey === null ? undefined : key(i.privateKey));
+    const e = c.expected;
+    assert.deepEqual(
+      { ok: d.ok, codes: d.findings.map((f) => f.code), signedText: d.signedText },
+      { ok: e.ok, codes: e.codes, signedText: e.signedText },
+      c.id,
+    );
+    assert.equal(d.registeredKey.fingerprint, e.registeredFingerprint, c.id);
+    assert.equal(d.signingKey?.fingerprint ?? null, e.signingKeyFingerprint ?? null, c.id);
+    for (const f of d.findings) {
+      assert.ok(f.message.length > 0 && f.fix.length > 0, c.id);
+      seen.add(f.code);
+    }
+  }
+  assert.ok(seen.size >= 12, `only ${seen.size} finding codes seen`);
+});
+
 test("every vector file is run by this suite", () => {
   const files = readdirSync(vectors).filter((f) => f.endsWith(".json")).sort();
   assert.deepEqual(files, [
-    "answers.json", "callback_urls.json", "callbacks.json", "init_responses.json", "ipn.json", "keys.json", "reconcile.json",
-    "signatures.json", "status_requests.json", "status_responses.json", "stk_push.json", "token_responses.json", "token_state.json",
-    "transport.json",
+    "answers.json", "callback_urls.json", "callbacks.json", "flows.json", "init_responses.json", "ipn.json", "keys.json",
+    "reconcile.json", "signature_doctor.json", "signatures.json", "status_requests.json", "status_responses.json", "stk_push.json",
+    "token_responses.json", "token_state.json", "transport.json",
   ]);
 });
