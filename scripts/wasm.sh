@@ -93,9 +93,11 @@ test_js() {
   build
   local dir
   dir=$(scratch)
-  cp bindings-wasm/tests/js/*.test.mjs "$dir/"
+  cp bindings-wasm/tests/js/*.mjs "$dir/"
+  log "cargo build -p jenga-sandbox (the client's tests run against it over HTTP)"
+  cargo build -q -p jenga-sandbox --bin jenga-sandbox
   log "node --test (package installed from the tarball into $dir)"
-  (cd "$dir" && JENGA_ROOT="$root" node --test --test-reporter=spec)
+  (cd "$dir" && JENGA_ROOT="$root" JENGA_SANDBOX_BIN="$root/target/debug/jenga-sandbox" node --test --test-reporter=spec)
   log "tsc --noEmit --strict over examples/node/*.ts and the package README's TypeScript, against the installed package"
   cp examples/node/*.ts "$dir/"
   python3 - "$root/bindings-wasm/README.md" "$dir" <<'PY'

@@ -24,6 +24,8 @@ export class JengaError extends Error {
     // Set by JengaClient: how the payment ended, and the request that got no answer.
     this.transportFailure = shape?.transportFailure ?? null;
     this.outcome = shape?.outcome ?? null;
+    // Set by JengaClient.startPayment on an "aborted" error: the payment (not serialised here).
+    Object.defineProperty(this, "payment", { value: null, enumerable: false, configurable: true, writable: false });
   }
 
   toJSON() {

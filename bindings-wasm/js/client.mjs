@@ -364,7 +364,8 @@ export function makeClient(api, { randomValues, loadSigner }) {
      * Resolves to the Payment (its outcome may already be known, or undecided: the prompt may be
      * on the phone). Rejects with a JengaError "validation_failed" (every problem) before anything
      * is sent, "payment_rejected" or "payment_not_sent" when nothing reached the customer (with
-     * `outcome`, `rejection`, `transportFailure`), or "aborted".
+     * `outcome`, `rejection`, `transportFailure`), or "aborted" (an AbortError whose `payment` may
+     * have been pushed: save it with `toJSON()` and resume it; never start the order again blindly).
      */
     async startPayment(details, { signal } = {}) {
       const s = checkSignal(reading("options", () => signal));
@@ -403,7 +404,14 @@ export function makeClient(api, { randomValues, loadSigner }) {
       const statusSignature = this.#signStatusQueries ? await this.#sign(push.orderReference) : undefined;
       const flow = new PaymentFlow(signed, this.#context(), { policy: this.#policy, statusSignature, now: Date.now() });
       const payment = this.#payment(flow);
-      await drive(payment, s, () => flow.phase === "waiting" || flow.pushKnown);
+      try {
+        await drive(payment, s, () => flow.phase === "waiting" || flow.pushKnown);
+      } catch (e) {
+        // The push may have been sent: hand the payment over, to save and resume (never to
+        // start the order again blindly).
+        if (e instanceof JengaError && e.code === "aborted") Object.defineProperty(e, "payment", { value: payment });
+        throw e;
+      }
       const outcome = flow.outcome;
       if (outcome && (outcome.kind === "rejected" || outcome.kind === "not_sent")) {
         const why = outcome.rejection

@@ -40,6 +40,11 @@ export class JengaError extends Error {
   readonly transportFailure: TransportFailure | null;
   /** For "payment_rejected" and "payment_not_sent": how the payment ended. */
   readonly outcome: Outcome | null;
+  /**
+   * For "aborted" from `JengaClient.startPayment`: the payment, whose push may have been sent.
+   * Save it (`toJSON()`) and resume it; never start the order again blindly.
+   */
+  readonly payment: Payment | null;
   toJSON(): {
     name: string;
     code: string;

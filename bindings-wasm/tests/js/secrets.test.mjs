@@ -177,3 +177,55 @@ test("requests carrying a bearer token, and the objects holding secrets, are red
     assertHidden(label, value);
   }
 });
+
+test("the client, its payments, the shared tokens and the flow show no secret", async () => {
+  const [apiKey, secret, token, , user, password, cbSecret] = SECRETS;
+  const creds = { apiKey, merchantCode: "4445776666", consumerSecret: secret };
+  // A fetch double: the token endpoint answers with the token, the push is accepted.
+  const seen = [];
+  const fakeFetch = async (url, init) => {
+    seen.push(init);
+    const body = url.includes("/authentication/")
+      ? `{"accessToken":"${token}","expiresIn":900}`
+      : '{"status":true,"code":"0","message":"ok","data":{}}';
+    return new Response(body, { status: 200 });
+  };
+  const client = new jenga.JengaClient({
+    credentials: creds,
+    privateKeyPem: pem,
+    callbackUrl: "https://shop.example.com/jenga/callback",
+    callbackSecret: cbSecret,
+    ipn: { username: user, password },
+    fetch: fakeFetch,
+  });
+  const payment = await client.startPayment({
+    orderReference: "OR1",
+    amount: "2",
+    phone: "0722000000",
+    customer: { name: "John Doe", email: "john@example.com", identityNumber: "0000000" },
+    description: "Purchase",
+  });
+  assert.equal(payment.phase, "waiting");
+  // The secrets did go where they belong (the token request's headers and body, the bearer).
+  assert.equal(seen[0].headers["Api-Key"], apiKey);
+  assert.ok(seen[0].body.includes(secret));
+  assert.equal(seen[1].headers.Authorization, `Bearer ${token}`);
+  const tokens = new jenga.SharedTokens("uat", creds);
+  const refresh = tokens.grant(0);
+  tokens.onRefreshResponse(200, `{"accessToken":"${token}","expiresIn":900}`, 0);
+  const use = tokens.grant(1);
+  assert.equal(use.accessToken, token);
+  const signed = jenga.StkPush.create(JSON.parse(readFileSync(`${root}/tests/vectors/stk_push.json`, "utf8")).cases[0].input.request).signSync(jenga.SyncSigner.fromPem(pem));
+  const flow = new jenga.PaymentFlow(signed, { tokens, callbackUrls: new jenga.CallbackUrls(cbSecret) }, { seed: 1n, now: 2 });
+  const send = flow.poll(2);
+  assert.equal(send.request.http.headers.Authorization, `Bearer ${token}`);
+  for (const [label, value] of Object.entries({ client, payment, saved: payment.toJSON(), tokens, refresh, use, flow, send, savedFlow: flow.toJSON() })) {
+    assertHidden(label, value);
+  }
+  // An aborted start's error, and a refused one's.
+  const aborted = new AbortController();
+  aborted.abort();
+  const e = await client.startPayment({ orderReference: "OR2", amount: "2", phone: "0722000000", customer: { name: "J", email: "j@example.com", identityNumber: "0" }, description: "x" }, { signal: aborted.signal }).catch((x) => x);
+  assert.equal(e.code, "aborted");
+  assertHidden("the abort error", e);
+});
