@@ -153,7 +153,7 @@ fn refs_to_py(py: Python<'_>, r: CallbackRefs) -> PyResult<Py<PyCallbackRefs>> {
 /// under your secret (at least 32 bytes). The secret is never shown.
 #[pyclass(frozen, module = "jenga_stk", name = "CallbackUrls")]
 pub(crate) struct PyCallbackUrls {
-    inner: CallbackUrls,
+    pub(crate) inner: CallbackUrls,
 }
 
 #[pymethods]

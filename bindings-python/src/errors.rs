@@ -62,6 +62,7 @@ fn build(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
         Error::Signature(_) => "SignatureError",
         Error::Parse(_) => "ParseError",
         Error::Auth(_) => "AuthenticationError",
+        Error::Flow(_) => "FlowError",
         Error::Rejected(r) => {
             kwargs.set_item("rejection", rejection_to_py(py, r.clone())?)?;
             "ProviderRejectedError"

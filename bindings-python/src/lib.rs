@@ -16,8 +16,10 @@
 
 mod callbacks;
 mod convert;
+mod diagnose;
 mod environment;
 mod errors;
+mod flow;
 mod http;
 mod ipn;
 mod reconcile;
@@ -95,6 +97,21 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<reconcile::PyReconciliation>()?;
     m.add_function(wrap_pyfunction!(reconcile::reconcile, m)?)?;
 
+    m.add_class::<flow::PySharedTokens>()?;
+    m.add_class::<flow::PyRetryPolicy>()?;
+    m.add_class::<flow::PyFlowContext>()?;
+    m.add_class::<flow::PyFlowRequest>()?;
+    m.add_class::<flow::PySend>()?;
+    m.add_class::<flow::PyWait>()?;
+    m.add_class::<flow::PyDone>()?;
+    m.add_class::<flow::PyOutcome>()?;
+    m.add_class::<flow::PyPaymentFlow>()?;
+
+    m.add_class::<diagnose::PyKeyInfo>()?;
+    m.add_class::<diagnose::PyFinding>()?;
+    m.add_class::<diagnose::PyDiagnosis>()?;
+    m.add_function(wrap_pyfunction!(diagnose::diagnose_signature, m)?)?;
+
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("STK_PUSH_PATH", jenga_stk::STK_PUSH_PATH)?;
     m.add("STATUS_PATH_PREFIX", jenga_stk::STATUS_PATH_PREFIX)?;
@@ -126,5 +143,11 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         .map(|c| c.as_str())
         .collect();
     m.add("PROBLEM_CODES", PyTuple::new(py, codes)?)?;
+    let findings: Vec<&str> = jenga_stk::FindingCode::ALL
+        .iter()
+        .map(|c| c.code())
+        .collect();
+    m.add("FINDING_CODES", PyTuple::new(py, findings)?)?;
+    m.add("FLOW_STATE_VERSION", jenga_stk::FLOW_STATE_VERSION)?;
     Ok(())
 }

@@ -123,29 +123,36 @@ pub(crate) fn reconcile(
             ipns: &ipns,
             status: status.as_ref().map(|s| &s.get().inner),
         };
-        let r = jenga_stk::reconcile(&expected, &evidence);
-        let conflicts = r
-            .conflicts
-            .iter()
-            .map(|c| conflict_to_py(py, c))
-            .collect::<PyResult<Vec<_>>>()?;
-        let value = PyReconciliation {
-            state: str_(py, &serde_code(&r.state)?),
-            decided_by: match &r.decided_by {
-                Some(source) => str_(py, &serde_code(source)?),
-                None => py.None(),
-            },
-            confirmed: PyBool::new(py, r.confirmed).to_owned().into_any().unbind(),
-            mpesa_receipt: opt_str(py, r.mpesa_receipt.as_deref()),
-            amount_paid: opt_decimal(py, r.amount_paid)?,
-            currency_paid: opt_str(py, r.currency_paid.as_deref()),
-            currency_confirmed: PyBool::new(py, r.currency_confirmed)
-                .to_owned()
-                .into_any()
-                .unbind(),
-            conflicts: PyTuple::new(py, conflicts)?.into_any().unbind(),
-            inner: r,
-        };
-        Py::new(py, value)
+        reconciliation_to_py(py, jenga_stk::reconcile(&expected, &evidence))
     })
+}
+
+/// A `Reconciliation` object.
+pub(crate) fn reconciliation_to_py(
+    py: Python<'_>,
+    r: Reconciliation,
+) -> PyResult<Py<PyReconciliation>> {
+    let conflicts = r
+        .conflicts
+        .iter()
+        .map(|c| conflict_to_py(py, c))
+        .collect::<PyResult<Vec<_>>>()?;
+    let value = PyReconciliation {
+        state: str_(py, &serde_code(&r.state)?),
+        decided_by: match &r.decided_by {
+            Some(source) => str_(py, &serde_code(source)?),
+            None => py.None(),
+        },
+        confirmed: PyBool::new(py, r.confirmed).to_owned().into_any().unbind(),
+        mpesa_receipt: opt_str(py, r.mpesa_receipt.as_deref()),
+        amount_paid: opt_decimal(py, r.amount_paid)?,
+        currency_paid: opt_str(py, r.currency_paid.as_deref()),
+        currency_confirmed: PyBool::new(py, r.currency_confirmed)
+            .to_owned()
+            .into_any()
+            .unbind(),
+        conflicts: PyTuple::new(py, conflicts)?.into_any().unbind(),
+        inner: r,
+    };
+    Py::new(py, value)
 }

@@ -286,7 +286,7 @@ impl PyStkPush {
 /// A validated request with its signature: everything needed to send it.
 #[pyclass(frozen, eq, module = "jenga_stk", name = "SignedStkPush")]
 pub(crate) struct PySignedStkPush {
-    inner: SignedStkPush,
+    pub(crate) inner: SignedStkPush,
     push: Py<PyStkPush>,
 }
 

@@ -93,7 +93,7 @@ value_class! {
     methods {}
 }
 
-fn accepted_to_py(py: Python<'_>, a: InitAccepted) -> PyResult<Py<PyInitAccepted>> {
+pub(crate) fn accepted_to_py(py: Python<'_>, a: InitAccepted) -> PyResult<Py<PyInitAccepted>> {
     let value = PyInitAccepted {
         code: str_(py, &a.code),
         message: opt_str(py, a.message.as_deref()),
@@ -173,5 +173,13 @@ fn unknown_code(argument: &str, codes: &str) -> Problem {
         argument,
         ProblemCode::InvalidOption,
         format!("must be one of {codes}"),
+    )
+}
+
+/// A `ValidationError` (`invalid_option`) for an argument that is not one of its codes.
+pub(crate) fn invalid_code(py: Python<'_>, argument: &str, codes: &str) -> PyErr {
+    crate::errors::to_pyerr(
+        py,
+        ValidationError::new(vec![unknown_code(argument, codes)]).into(),
     )
 }

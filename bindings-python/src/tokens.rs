@@ -106,7 +106,7 @@ value_class! {
     methods {}
 }
 
-fn token_to_py(py: Python<'_>, t: Token) -> PyResult<Py<PyToken>> {
+pub(crate) fn token_to_py(py: Python<'_>, t: Token) -> PyResult<Py<PyToken>> {
     let access_token = Py::new(
         py,
         PyAccessToken {

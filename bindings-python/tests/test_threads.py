@@ -114,6 +114,38 @@ def test_parsing_releases_the_gil(no_preemption: None) -> None:
     assert releases_the_gil(lambda: j.signing_string_of_body(received, limits=limits))
 
 
+def test_the_flow_and_the_doctor_release_the_gil(no_preemption: None) -> None:
+    # The flow parses the answer it is handed with the GIL released.
+    padding = b"x" * 8_000_000
+    limits = j.Limits(max_body_bytes=16_000_000)
+    push = j.StkPush.from_json(
+        b'{"order":{"orderReference":"OR1","orderAmount":2,"orderCurrency":"KES","countryCode":"KE",'
+        b'"description":"Purchase"},"customer":{"name":"J","email":"j@example.com","phoneNumber":"0722000111",'
+        b'"identityNumber":"1"},"payment":{"paymentReference":"PAY1","paymentCurrency":"KES",'
+        b'"callbackUrl":"https://shop.example.com/cb","details":{"msisdn":"0722000000","paymentAmount":2}}}'
+    ).sign(j.Signer.from_pem(key_text("test-pkcs1-2048")))
+    tokens = j.SharedTokens("uat", j.Credentials(api_key="k", merchant_code="m", consumer_secret="s"))
+    context = j.FlowContext(tokens, limits=limits)
+    now = datetime(2024, 8, 9, 13, 0, tzinfo=timezone.utc)
+    token = b'{"padding":"' + padding + b'","accessToken":"eyJ.x.y","expiresIn":900}'
+
+    def answer_the_token_request() -> None:
+        flow = j.PaymentFlow(push, context, seed=1, now=now)
+        flow.poll(now)
+        flow.handle_response(now, 200, None, token)
+        tokens.invalidate(j.AccessToken("eyJ.x.y"))
+
+    assert releases_the_gil(answer_the_token_request, calls=10)
+    # The doctor tries thousands of candidate texts (all of them for a text
+    # it cannot rebuild: its slowest case, about a millisecond).
+    signer = j.Signer.from_pem(key_text("test-pkcs1-2048"))
+    body = push.push.body
+    other = signer.sign("a text no mistake of this body makes")
+    public = key_text("test-pkcs1-2048.pub")
+    assert j.diagnose_signature(body, other.base64, public).codes == ("unknown",)
+    assert releases_the_gil(lambda: j.diagnose_signature(body, other.base64, public), calls=50)
+
+
 def test_signing_from_several_threads() -> None:
     signer = j.Signer.from_pem(key_text("test-pkcs1-2048"))
     verifier = signer.verifier()

@@ -1,10 +1,17 @@
-"""jenga_stk: the Jenga (Finserve / Equity Bank) M-Pesa STK push API, sans-IO.
+"""jenga_stk: the Jenga (Finserve / Equity Bank) M-Pesa STK push API.
 
-Build and sign the STK push, get it back as a plain HTTP request for
-``requests`` or ``httpx``, and read every answer: tokens, the init response,
+``Client`` (blocking) and ``AsyncClient`` (asyncio) take a payment from the
+push to its outcome over httpx (``pip install 'jenga-stk[httpx]'``):
+``client.start_payment(...)`` then ``payment.wait()``. They only move bytes:
+every decision is the core's payment flow (``PaymentFlow``), which you can
+also drive yourself.
+
+Underneath, everything is sans-IO: build and sign the STK push, get it back
+as a plain HTTP request, and read every answer: tokens, the init response,
 order status, the ``callbackUrl`` callback (authenticated by a token in its
 URL), the IPN (Basic auth), and the reconciled decision. No sockets, no
-clock: you send the requests and pass ``now``.
+clock: you send the requests and pass ``now``. ``diagnose_signature`` says
+why the provider refuses a signature.
 
 Money is ``decimal.Decimal`` (``int`` and ``str`` are accepted in; ``float``
 is refused). Times are timezone-aware ``datetime``s. Results are immutable.
@@ -19,17 +26,22 @@ from decimal import Decimal
 
 from ._errors import (
     AuthenticationError,
+    FlowError,
     JengaError,
     KeyLoadError,
     ParseError,
+    PaymentNotStartedError,
     Problem,
     ProviderRejectedError,
     SignatureError,
+    TransportError,
     ValidationError,
 )
 from ._native import (
     DEFAULT_TOKEN_LIFETIME,
     EAT,
+    FINDING_CODES,
+    FLOW_STATE_VERSION,
     MAX_KEY_BITS,
     MAX_PRIVATE_KEY_BITS,
     MIN_CALLBACK_SECRET_BYTES,
@@ -48,7 +60,12 @@ from ._native import (
     CallbackUrls,
     Conflict,
     Credentials,
+    Diagnosis,
+    Done,
     Environment,
+    Finding,
+    FlowContext,
+    FlowRequest,
     HttpRequest,
     InitAccepted,
     Invoice,
@@ -57,13 +74,19 @@ from ._native import (
     IpnBank,
     IpnCustomer,
     IpnTransaction,
+    KeyInfo,
     Limits,
     Order,
     OrderNotFound,
     OrderStatus,
+    Outcome,
+    PaymentFlow,
     Reconciliation,
     Rejection,
     RequestOptions,
+    RetryPolicy,
+    Send,
+    SharedTokens,
     Signature,
     SignedStkPush,
     Signer,
@@ -72,9 +95,11 @@ from ._native import (
     Token,
     TokenState,
     Verifier,
+    Wait,
     __version__,
     advise_transport_failure,
     classify_init_response,
+    diagnose_signature,
     order_status_request,
     parse_callback,
     parse_ipn,
@@ -179,26 +204,77 @@ TokenLifetime = Union[
     Literal["seconds"],
     Literal["assumed"],
 ]
+#: ``PaymentFlow.phase``.
+Phase = Union[
+    Literal["starting"],
+    Literal["confirming"],
+    Literal["waiting"],
+    Literal["done"],
+]
+#: ``Outcome.kind``.
+OutcomeKind = Union[
+    Literal["paid"],
+    Literal["failed"],
+    Literal["rejected"],
+    Literal["not_sent"],
+    Literal["undecided"],
+]
+#: ``Finding.code`` (the signature doctor's codes, ``FINDING_CODES``).
+FindingCode = Union[
+    Literal["not_base64"],
+    Literal["wrong_length"],
+    Literal["key_mismatch"],
+    Literal["unknown_key"],
+    Literal["wrong_algorithm"],
+    Literal["wrong_order"],
+    Literal["separators"],
+    Literal["amount_text"],
+    Literal["msisdn_text"],
+    Literal["wrong_field"],
+    Literal["missing_value"],
+    Literal["unknown"],
+]
+#: What ``PaymentFlow.poll`` answers.
+Action = Union[Send, Wait, Done]
+
+# The clients are plain Python over the names above (imported last: they
+# import them from this package).
+from ._setup import PushSigner  # noqa: E402
+from ._client import Client, Payment  # noqa: E402
+from ._async_client import AsyncClient, AsyncPayment  # noqa: E402
 
 __all__ = [
     "AccessToken",
+    "Action",
     "AmountDecimals",
     "AmountEncoding",
     "AmountInput",
+    "AsyncClient",
+    "AsyncPayment",
     "AuthenticationError",
     "CallbackFailure",
     "CallbackPayment",
     "CallbackRefs",
     "CallbackUrls",
+    "Client",
     "Conflict",
     "ConflictKind",
     "Credentials",
     "DEFAULT_TOKEN_LIFETIME",
+    "Diagnosis",
+    "Done",
     "EAT",
     "Endpoint",
     "Environment",
     "EvidenceSource",
+    "FINDING_CODES",
+    "FLOW_STATE_VERSION",
     "FailureReason",
+    "Finding",
+    "FindingCode",
+    "FlowContext",
+    "FlowError",
+    "FlowRequest",
     "HttpRequest",
     "InitAccepted",
     "Invoice",
@@ -208,6 +284,7 @@ __all__ = [
     "IpnCustomer",
     "IpnTransaction",
     "JengaError",
+    "KeyInfo",
     "KeyLoadError",
     "Limits",
     "MAX_KEY_BITS",
@@ -218,21 +295,31 @@ __all__ = [
     "Order",
     "OrderNotFound",
     "OrderStatus",
+    "Outcome",
+    "OutcomeKind",
     "PROBLEM_CODES",
     "ParseError",
+    "Payment",
+    "PaymentFlow",
+    "PaymentNotStartedError",
     "PaymentState",
+    "Phase",
     "PhoneFormat",
     "Problem",
     "ProviderRejectedError",
+    "PushSigner",
     "Reconciliation",
     "Rejection",
     "RejectionKind",
     "RequestOptions",
+    "RetryPolicy",
     "SIGNATURE_HINT",
     "SIGNER_BACKEND",
     "SIGNER_IS_CONSTANT_TIME",
     "STATUS_PATH_PREFIX",
     "STK_PUSH_PATH",
+    "Send",
+    "SharedTokens",
     "Signature",
     "SignatureError",
     "SignedStkPush",
@@ -243,12 +330,15 @@ __all__ = [
     "Token",
     "TokenLifetime",
     "TokenState",
+    "TransportError",
     "TransportFailure",
     "ValidationError",
     "Verifier",
+    "Wait",
     "__version__",
     "advise_transport_failure",
     "classify_init_response",
+    "diagnose_signature",
     "order_status_request",
     "parse_callback",
     "parse_ipn",

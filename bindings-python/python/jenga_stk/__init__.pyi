@@ -34,6 +34,22 @@ ConflictKind: TypeAlias = Literal[
 Endpoint: TypeAlias = Literal["token", "init", "status"]
 TransportFailure: TypeAlias = Literal["connect_failed", "timeout", "connection_lost"]
 TokenLifetime: TypeAlias = Literal["timestamps", "seconds", "assumed"]
+Phase: TypeAlias = Literal["starting", "confirming", "waiting", "done"]
+OutcomeKind: TypeAlias = Literal["paid", "failed", "rejected", "not_sent", "undecided"]
+FindingCode: TypeAlias = Literal[
+    "not_base64",
+    "wrong_length",
+    "key_mismatch",
+    "unknown_key",
+    "wrong_algorithm",
+    "wrong_order",
+    "separators",
+    "amount_text",
+    "msisdn_text",
+    "wrong_field",
+    "missing_value",
+    "unknown",
+]
 RejectionKind: TypeAlias = Literal[
     "invalid_request",
     "duplicate_reference",
@@ -83,6 +99,10 @@ DEFAULT_TOKEN_LIFETIME: timedelta
 EAT: timezone
 #: Every validation problem code, in declaration order.
 PROBLEM_CODES: Tuple[str, ...]
+#: Every signature doctor finding code, in the order findings are reported.
+FINDING_CODES: Tuple[FindingCode, ...]
+#: The version written into saved flows (``PaymentFlow.to_json``).
+FLOW_STATE_VERSION: int
 
 # ---------------------------------------------------------------- errors
 
@@ -137,6 +157,36 @@ class ProviderRejectedError(JengaError):
         field: Optional[str] = None,
         rejection: Rejection,
     ) -> None: ...
+
+class FlowError(JengaError):
+    """A ``PaymentFlow`` was misused (``flow_busy``, ``flow_idle``,
+    ``flow_not_this_payment``) or a saved flow is not one (``flow_state_invalid``)."""
+
+class PaymentNotStartedError(JengaError):
+    """``start_payment`` ended with nothing reaching the customer
+    (``payment_rejected``, ``payment_not_sent``)."""
+
+    outcome: Outcome
+    order_reference: str
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        field: Optional[str] = None,
+        outcome: Outcome,
+        order_reference: str,
+    ) -> None: ...
+    @property
+    def rejection(self) -> Optional[Rejection]: ...
+    @property
+    def transport_failure(self) -> Optional[str]: ...
+
+class TransportError(JengaError):
+    """A request got no HTTP answer (``connect_failed``, ``timeout``, ``connection_lost``)."""
+
+    @property
+    def failure(self) -> str: ...
 
 # ---------------------------------------------------------------- settings
 
@@ -739,25 +789,293 @@ def reconcile(
     status: Optional[OrderStatus] = None,
 ) -> Reconciliation: ...
 
+# ---------------------------------------------------------------- the payment flow
+
+@final
+class SharedTokens:
+    """The token state every payment of one client shares; thread-safe."""
+
+    def __new__(
+        cls,
+        environment: Union[Environment, str],
+        credentials: Credentials,
+        *,
+        margin: Optional[timedelta] = None,
+    ) -> SharedTokens: ...
+    @property
+    def environment(self) -> Environment: ...
+    @property
+    def has_token(self) -> bool: ...
+    def grant(self, now: datetime, lease: timedelta) -> Union[AccessToken, HttpRequest, None]: ...
+    def on_refresh_response(
+        self, status: int, body: _Bytes, *, now: datetime, limits: Optional[Limits] = None
+    ) -> Union[Token, Rejection]: ...
+    def on_refresh_failed(self) -> None: ...
+    def invalidate(self, used: AccessToken) -> None: ...
+
+@final
+class RetryPolicy:
+    """Retries, backoff with jitter, the polling schedule, timeouts, the deadline."""
+
+    def __new__(
+        cls,
+        *,
+        max_pushes: Optional[int] = None,
+        max_retries: Optional[int] = None,
+        initial_backoff: Optional[timedelta] = None,
+        max_backoff: Optional[timedelta] = None,
+        confirm_delay: Optional[timedelta] = None,
+        first_poll: Optional[timedelta] = None,
+        max_poll_interval: Optional[timedelta] = None,
+        timeout: Optional[timedelta] = None,
+        request_timeout: Optional[timedelta] = None,
+        token_wait: Optional[timedelta] = None,
+    ) -> RetryPolicy: ...
+    @property
+    def max_pushes(self) -> int: ...
+    @property
+    def max_retries(self) -> int: ...
+    @property
+    def initial_backoff(self) -> timedelta: ...
+    @property
+    def max_backoff(self) -> timedelta: ...
+    @property
+    def confirm_delay(self) -> timedelta: ...
+    @property
+    def first_poll(self) -> timedelta: ...
+    @property
+    def max_poll_interval(self) -> timedelta: ...
+    @property
+    def timeout(self) -> timedelta: ...
+    @property
+    def request_timeout(self) -> timedelta: ...
+    @property
+    def token_wait(self) -> timedelta: ...
+    def backoff(self, retry: int, random: int) -> timedelta: ...
+    def poll_interval(self, polls: int) -> timedelta: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class FlowContext:
+    """What a flow needs besides the push (given again on restore)."""
+
+    def __new__(
+        cls,
+        tokens: SharedTokens,
+        *,
+        callback_urls: Optional[CallbackUrls] = None,
+        limits: Optional[Limits] = None,
+    ) -> FlowContext: ...
+    @property
+    def tokens(self) -> SharedTokens: ...
+    @property
+    def callback_urls(self) -> Optional[CallbackUrls]: ...
+    @property
+    def limits(self) -> Limits: ...
+
+@final
+class FlowRequest:
+    """One request the flow asks for, with its endpoint and whole-request timeout."""
+
+    @property
+    def endpoint(self) -> Endpoint: ...
+    @property
+    def http(self) -> HttpRequest: ...
+    @property
+    def timeout(self) -> timedelta: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class Send:
+    """``poll``: send this request now."""
+
+    __match_args__: ClassVar[Tuple[Literal["request"]]]
+    @property
+    def request(self) -> FlowRequest: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class Wait:
+    """``poll``: nothing to do before ``until``."""
+
+    __match_args__: ClassVar[Tuple[Literal["until"]]]
+    @property
+    def until(self) -> datetime: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class Done:
+    """``poll``: the flow has ended."""
+
+    __match_args__: ClassVar[Tuple[Literal["outcome"]]]
+    @property
+    def outcome(self) -> Outcome: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+Action: TypeAlias = Union[Send, Wait, Done]
+
+@final
+class Outcome:
+    """How a payment flow ended."""
+
+    @property
+    def kind(self) -> OutcomeKind: ...
+    @property
+    def reconciliation(self) -> Reconciliation: ...
+    @property
+    def rejection(self) -> Optional[Rejection]: ...
+    @property
+    def transport_failure(self) -> Optional[TransportFailure]: ...
+    @property
+    def payment_references(self) -> Tuple[str, ...]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class PaymentFlow:
+    """The core's sans-IO payment flow for one STK push; thread-safe."""
+
+    def __new__(
+        cls,
+        push: SignedStkPush,
+        context: FlowContext,
+        *,
+        seed: int,
+        now: datetime,
+        policy: Optional[RetryPolicy] = None,
+        status_signature: Union[Signature, str, None] = None,
+    ) -> PaymentFlow: ...
+    def poll(self, now: datetime) -> Action: ...
+    def handle_response(self, now: datetime, status: int, retry_after: Optional[str], body: _Bytes) -> None: ...
+    def handle_transport_failure(self, now: datetime, failure: TransportFailure) -> None: ...
+    def handle_callback(self, callback: StkCallback) -> None: ...
+    def handle_ipn(self, ipn: Ipn) -> None: ...
+    def check_status(self) -> None: ...
+    @property
+    def outcome(self) -> Optional[Outcome]: ...
+    @property
+    def phase(self) -> Phase: ...
+    @property
+    def accepted(self) -> Optional[InitAccepted]: ...
+    @property
+    def push_known(self) -> bool: ...
+    @property
+    def order_reference(self) -> str: ...
+    @property
+    def payment_reference(self) -> str: ...
+    @property
+    def payment_references(self) -> Tuple[str, ...]: ...
+    @property
+    def deadline(self) -> datetime: ...
+    def to_json(self) -> str: ...
+    @staticmethod
+    def from_json(json: _Bytes, context: FlowContext) -> PaymentFlow: ...
+
+# ---------------------------------------------------------------- the signature doctor
+
+@final
+class KeyInfo:
+    """A public key as the doctor saw it: size and SHA-256 fingerprint."""
+
+    @property
+    def bits(self) -> int: ...
+    @property
+    def fingerprint(self) -> str: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class Finding:
+    """One reason the provider refuses the signature."""
+
+    @property
+    def code(self) -> FindingCode: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def fix(self) -> str: ...
+    @property
+    def signed_text(self) -> Optional[str]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class Diagnosis:
+    """The doctor's answer; ``str()`` is the human report."""
+
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def findings(self) -> Tuple[Finding, ...]: ...
+    @property
+    def codes(self) -> Tuple[FindingCode, ...]: ...
+    @property
+    def signing_string(self) -> str: ...
+    @property
+    def signed_text(self) -> Optional[str]: ...
+    @property
+    def registered_key(self) -> KeyInfo: ...
+    @property
+    def signing_key(self) -> Optional[KeyInfo]: ...
+    @property
+    def algorithm(self) -> Optional[str]: ...
+    @property
+    def notes(self) -> Tuple[str, ...]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+def diagnose_signature(
+    body: _Bytes,
+    signature_header: _Bytes,
+    registered_public_key_pem: _Bytes,
+    private_key_pem: Optional[_Bytes] = None,
+) -> Diagnosis: ...
+
+# ---------------------------------------------------------------- the clients (plain Python)
+
+from ._async_client import AsyncClient as AsyncClient
+from ._async_client import AsyncPayment as AsyncPayment
+from ._client import Client as Client
+from ._client import Payment as Payment
+from ._setup import PushSigner as PushSigner
+
 __all__ = [
     "AccessToken",
+    "Action",
     "AmountDecimals",
     "AmountEncoding",
     "AmountInput",
+    "AsyncClient",
+    "AsyncPayment",
     "AuthenticationError",
     "CallbackFailure",
     "CallbackPayment",
     "CallbackRefs",
     "CallbackUrls",
+    "Client",
     "Conflict",
     "ConflictKind",
     "Credentials",
     "DEFAULT_TOKEN_LIFETIME",
+    "Diagnosis",
+    "Done",
     "EAT",
     "Endpoint",
     "Environment",
     "EvidenceSource",
+    "FINDING_CODES",
+    "FLOW_STATE_VERSION",
     "FailureReason",
+    "Finding",
+    "FindingCode",
+    "FlowContext",
+    "FlowError",
+    "FlowRequest",
     "HttpRequest",
     "InitAccepted",
     "Invoice",
@@ -767,6 +1085,7 @@ __all__ = [
     "IpnCustomer",
     "IpnTransaction",
     "JengaError",
+    "KeyInfo",
     "KeyLoadError",
     "Limits",
     "MAX_KEY_BITS",
@@ -777,21 +1096,31 @@ __all__ = [
     "Order",
     "OrderNotFound",
     "OrderStatus",
+    "Outcome",
+    "OutcomeKind",
     "PROBLEM_CODES",
     "ParseError",
+    "Payment",
+    "PaymentFlow",
+    "PaymentNotStartedError",
     "PaymentState",
+    "Phase",
     "PhoneFormat",
     "Problem",
     "ProviderRejectedError",
+    "PushSigner",
     "Reconciliation",
     "Rejection",
     "RejectionKind",
     "RequestOptions",
+    "RetryPolicy",
     "SIGNATURE_HINT",
     "SIGNER_BACKEND",
     "SIGNER_IS_CONSTANT_TIME",
     "STATUS_PATH_PREFIX",
     "STK_PUSH_PATH",
+    "Send",
+    "SharedTokens",
     "Signature",
     "SignatureError",
     "SignedStkPush",
@@ -802,12 +1131,15 @@ __all__ = [
     "Token",
     "TokenLifetime",
     "TokenState",
+    "TransportError",
     "TransportFailure",
     "ValidationError",
     "Verifier",
+    "Wait",
     "__version__",
     "advise_transport_failure",
     "classify_init_response",
+    "diagnose_signature",
     "order_status_request",
     "parse_callback",
     "parse_ipn",

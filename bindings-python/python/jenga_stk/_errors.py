@@ -16,6 +16,12 @@ ever contains a secret.
     ``AuthenticationError``: a callback or IPN failed authentication; treat it
     as forged.
     ``ProviderRejectedError``: the provider refused; ``rejection`` says what to do.
+    ``FlowError``: a ``PaymentFlow`` was misused (``flow_busy``, ``flow_idle``,
+    ``flow_not_this_payment``) or a saved flow is not one (``flow_state_invalid``).
+    ``PaymentNotStartedError``: ``Client.start_payment`` ended with nothing
+    reaching the customer (``payment_rejected``, ``payment_not_sent``).
+    ``TransportError``: a ``Client`` call got no HTTP answer (``connect_failed``,
+    ``timeout``, ``connection_lost``).
 
 The native module creates these; they are plain Python classes so that
 ``ValidationError`` can derive from both ``JengaError`` and ``ValueError``.
@@ -28,6 +34,7 @@ from __future__ import annotations
 import typing
 
 if typing.TYPE_CHECKING:  # pragma: no cover
+    from . import Outcome as _Outcome
     from . import Rejection as _Rejection
 
 __all__ = [
@@ -39,6 +46,9 @@ __all__ = [
     "ParseError",
     "AuthenticationError",
     "ProviderRejectedError",
+    "FlowError",
+    "PaymentNotStartedError",
+    "TransportError",
 ]
 
 
@@ -50,7 +60,9 @@ class Problem(typing.NamedTuple):
     message: str
 
 
-def _restore(cls: type, args: typing.Tuple[typing.Any, ...], state: dict) -> "JengaError":
+def _restore(
+    cls: "typing.Type[JengaError]", args: typing.Tuple[typing.Any, ...], state: typing.Dict[str, typing.Any]
+) -> "JengaError":
     error = cls.__new__(cls, *args)
     Exception.__init__(error, *args)
     error.__dict__.update(state)
@@ -123,6 +135,58 @@ class ProviderRejectedError(JengaError):
         self.rejection = rejection
 
 
+class FlowError(JengaError):
+    """A ``PaymentFlow`` was misused: ``flow_busy`` (a request awaits its
+    answer), ``flow_idle`` (no request awaits one), ``flow_not_this_payment``
+    (a callback or IPN of another payment); or ``flow_state_invalid`` (the
+    text is not a saved flow of this version)."""
+
+
+class PaymentNotStartedError(JengaError):
+    """``Client.start_payment`` ended with nothing reaching the customer:
+    ``payment_rejected`` (the provider refused the push: ``rejection`` says
+    why and what to do) or ``payment_not_sent`` (the provider could not be
+    reached: ``transport_failure``, or the token ``rejection``). ``outcome``
+    is the flow's ``Outcome``. A new attempt may be made (fix the cause first)."""
+
+    outcome: "_Outcome"
+    order_reference: str
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        field: typing.Optional[str] = None,
+        outcome: "_Outcome",
+        order_reference: str,
+    ) -> None:
+        super().__init__(message, code=code, field=field)
+        self.outcome = outcome
+        self.order_reference = order_reference
+
+    @property
+    def rejection(self) -> "typing.Optional[_Rejection]":
+        """The provider's refusal (for ``payment_rejected``), or the last one seen."""
+        return self.outcome.rejection
+
+    @property
+    def transport_failure(self) -> typing.Optional[str]:
+        """The last request that got no answer (``connect_failed``, ``timeout``,
+        ``connection_lost``), or ``None``."""
+        return self.outcome.transport_failure
+
+
+class TransportError(JengaError):
+    """A request got no HTTP answer; ``code`` (and ``failure``) is
+    ``connect_failed`` (nothing was sent), ``timeout`` or ``connection_lost``."""
+
+    @property
+    def failure(self) -> str:
+        """The same as ``code``: ``connect_failed``, ``timeout`` or ``connection_lost``."""
+        return self.code
+
+
 # Shown (and pickled) under their public name.
 for _cls in (
     Problem,
@@ -133,6 +197,9 @@ for _cls in (
     ParseError,
     AuthenticationError,
     ProviderRejectedError,
+    FlowError,
+    PaymentNotStartedError,
+    TransportError,
 ):
     _cls.__module__ = "jenga_stk"
 del _cls

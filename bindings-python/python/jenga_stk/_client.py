@@ -1,0 +1,423 @@
+"""The blocking client: ``Client`` and its ``Payment`` handles.
+
+A short driver loop over the core's ``PaymentFlow`` with an ``httpx.Client``:
+send what the flow asks, hand in the answer or the failure, sleep while it
+says wait (waking early when a callback or IPN is handed in from another
+thread). Every decision (tokens, retries, asking before pushing again,
+polling, the outcome) is the flow's.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import typing
+from datetime import datetime
+from types import TracebackType
+
+from . import (
+    AccessToken,
+    AmountInput,
+    CallbackRefs,
+    Done,
+    Environment,
+    FlowRequest,
+    HttpRequest,
+    InitAccepted,
+    Ipn,
+    Limits,
+    OrderNotFound,
+    OrderStatus,
+    Outcome,
+    PaymentFlow,
+    Phase,
+    Rejection,
+    RequestOptions,
+    RetryPolicy,
+    Send,
+    SharedTokens,
+    StkCallback,
+    parse_status_response,
+)
+from ._errors import TransportError
+from ._setup import PushSigner, Setup, now
+from ._transport import NoAnswer, Answer, require_httpx, send
+
+if typing.TYPE_CHECKING:  # pragma: no cover
+    import httpx
+
+
+class Client:
+    """A Jenga STK push client: one per process (thread-safe), one token for
+    all its payments.
+
+    ``environment``: ``"uat"``, ``"live"``, an ``Environment`` or a base URL
+    (the local sandbox's). The credentials are the portal's. ``private_key``:
+    the PEM text of your key (its public half is registered on the portal),
+    or ``signer``: any object with ``sign(message: bytes)`` (a KMS). Every
+    push's ``callbackUrl`` is ``callback_url``, with a per-payment HMAC token
+    added when ``callback_secret`` (32+ bytes) is given (``verify_callback``
+    checks it). ``ipn_username``/``ipn_password``: the IPN's Basic auth, for
+    ``verify_ipn``. ``options``: how amounts and phones are written;
+    ``policy``: retries, polling and timeouts; ``sign_status_queries``: send a
+    ``Signature`` header with status queries (unconfirmed by the provider's
+    docs); ``limits``: applied to every answer. ``http_client``: an
+    ``httpx.Client`` to use (yours to close); by default the client makes one
+    and closes it in ``close()`` or at the end of a ``with`` block.
+
+    Needs httpx (``pip install 'jenga-stk[httpx]'``). Secrets never appear in
+    its ``repr``.
+    """
+
+    def __init__(
+        self,
+        *,
+        environment: typing.Union[Environment, str],
+        api_key: str,
+        merchant_code: str,
+        consumer_secret: str,
+        callback_url: str,
+        private_key: typing.Union[str, bytes, None] = None,
+        signer: typing.Optional[PushSigner] = None,
+        callback_secret: typing.Union[str, bytes, None] = None,
+        ipn_username: typing.Optional[str] = None,
+        ipn_password: typing.Optional[str] = None,
+        options: typing.Optional[RequestOptions] = None,
+        policy: typing.Optional[RetryPolicy] = None,
+        sign_status_queries: bool = False,
+        limits: typing.Optional[Limits] = None,
+        http_client: typing.Optional["httpx.Client"] = None,
+    ) -> None:
+        module = require_httpx("Client")
+        self._setup = Setup(
+            environment=environment,
+            api_key=api_key,
+            merchant_code=merchant_code,
+            consumer_secret=consumer_secret,
+            callback_url=callback_url,
+            private_key=private_key,
+            signer=signer,
+            callback_secret=callback_secret,
+            ipn_username=ipn_username,
+            ipn_password=ipn_password,
+            options=options,
+            policy=policy,
+            sign_status_queries=sign_status_queries,
+            limits=limits,
+        )
+        self._owns_http = http_client is None
+        self._http: "httpx.Client" = http_client if http_client is not None else module.Client()
+
+    # ------------------------------------------------------------ settings
+
+    @property
+    def environment(self) -> Environment:
+        """Where the requests go."""
+        return self._setup.environment
+
+    @property
+    def tokens(self) -> SharedTokens:
+        """The token state every payment of this client shares."""
+        return self._setup.tokens
+
+    @property
+    def policy(self) -> RetryPolicy:
+        """The retry, polling and timeout settings of every payment."""
+        return self._setup.policy
+
+    # ------------------------------------------------------------ payments
+
+    def start_payment(
+        self,
+        *,
+        order_reference: str,
+        amount: AmountInput,
+        phone: str,
+        customer_name: str,
+        customer_email: str,
+        customer_identity_number: str,
+        description: str,
+        payment_reference: typing.Optional[str] = None,
+        currency: str = "KES",
+        country_code: str = "KE",
+    ) -> "Payment":
+        """Validates the push (``ValidationError`` lists every problem, and
+        nothing is sent), signs it, and sends it until the provider has it,
+        then returns the ``Payment`` (call ``wait()`` for the outcome).
+
+        ``amount``: a ``Decimal``, ``int`` or ``str``, never a ``float``.
+        ``phone``: as the customer typed it (``0722 000 000``, ``+254…``).
+        ``payment_reference``: default a random one.
+
+        Raises ``PaymentNotStartedError`` only when nothing reached the
+        customer (the provider refused the push, or could not be reached).
+        A push whose answer was lost is asked about, never sent again
+        blindly: if the provider's word never comes, the payment is returned
+        with an ``undecided`` outcome (the prompt may be on the phone).
+        """
+        flow = self._setup.new_flow(
+            order_reference=order_reference,
+            amount=amount,
+            phone=phone,
+            customer_name=customer_name,
+            customer_email=customer_email,
+            customer_identity_number=customer_identity_number,
+            description=description,
+            payment_reference=payment_reference,
+            currency=currency,
+            country_code=country_code,
+        )
+        payment = Payment(self, flow)
+        error = self._setup.not_started(flow, payment._drive(until_pushed=True, deadline=None))
+        if error is not None:
+            raise error
+        return payment
+
+    def resume(self, saved: typing.Union[str, bytes]) -> "Payment":
+        """The payment saved by ``Payment.to_json()`` (in this process or
+        another). Raises ``FlowError`` (``flow_state_invalid``) for other text."""
+        return Payment(self, self._setup.restore(saved))
+
+    # ------------------------------------------------------------ webhooks
+
+    def verify_callback(self, url: str, body: typing.Union[bytes, str]) -> typing.Tuple[CallbackRefs, StkCallback]:
+        """The callback posted to a payment's callback URL: checks the URL's
+        token (``url``: the full URL or the request target, e.g. Django's
+        ``request.get_full_path()``), parses the body (the raw bytes) and
+        checks it is about that payment. Returns the references (find the
+        payment by ``order_reference``) and the callback (hand it to
+        ``Payment.handle_callback``). Raises ``AuthenticationError`` (forged)
+        or ``ParseError``."""
+        return self._setup.verify_callback(url, body)
+
+    def verify_ipn(self, authorization: typing.Optional[str], body: typing.Union[bytes, str]) -> Ipn:
+        """The IPN: checks its ``Authorization`` header (Basic auth, constant
+        time; ``None`` when absent) and parses the body. Find the payment by
+        ``ipn.order_reference`` (``None``: a payment that did not come from a
+        push) and hand it to ``Payment.handle_ipn``. Raises
+        ``AuthenticationError`` or ``ParseError``."""
+        return self._setup.verify_ipn(authorization, body)
+
+    # ------------------------------------------------------------ one status query
+
+    def query_status(self, order_reference: str) -> typing.Union[OrderStatus, OrderNotFound, Rejection]:
+        """One order status query (the token from the shared state; a token
+        the provider refused before its time is replaced once). Raises
+        ``TransportError`` when no answer came, ``ProviderRejectedError`` when
+        no token could be had."""
+        token = self._token()
+        answer = self._status(order_reference, token)
+        if isinstance(answer, Rejection) and answer.action == "refresh_token_and_retry":
+            self._setup.tokens.invalidate(token)
+            answer = self._status(order_reference, self._token())
+        return answer
+
+    def _status(self, order_reference: str, token: AccessToken) -> typing.Union[OrderStatus, OrderNotFound, Rejection]:
+        status, _, body = self._send_once(self._setup.status_request(order_reference, token))
+        return parse_status_response(status, body, limits=self._setup.limits)
+
+    def _token(self) -> AccessToken:
+        setup = self._setup
+        while True:
+            grant = setup.tokens.grant(now(), setup.policy.request_timeout)
+            if isinstance(grant, AccessToken):
+                return grant
+            if grant is None:  # another payment is fetching it
+                time.sleep(setup.policy.token_wait.total_seconds())
+                continue
+            try:
+                status, _, body = self._send_once(grant)
+            except BaseException:
+                setup.tokens.on_refresh_failed()
+                raise
+            return setup.token_of(setup.tokens.on_refresh_response(status, body, now=now(), limits=setup.limits))
+
+    def _send_once(self, request: HttpRequest) -> Answer:
+        timeout = self._setup.policy.request_timeout.total_seconds()
+        try:
+            return send(self._http, request, timeout, self._setup.limits.max_body_bytes)
+        except NoAnswer as e:
+            raise TransportError(f"no answer from {request.url}: {e}", code=e.failure) from e
+
+    # ------------------------------------------------------------ the flow's I/O
+
+    def _exchange(self, flow: PaymentFlow, request: FlowRequest) -> None:
+        """Sends one request of a flow and hands in what happened. Anything
+        else that interrupts it (KeyboardInterrupt, a bug) is reported to the
+        flow as a lost connection before it propagates, so a push whose
+        answer was abandoned is asked about, never sent again blindly."""
+        try:
+            status, retry_after, body = send(
+                self._http, request.http, request.timeout.total_seconds(), self._setup.limits.max_body_bytes
+            )
+        except NoAnswer as e:
+            flow.handle_transport_failure(now(), e.failure)
+        except BaseException:
+            flow.handle_transport_failure(now(), "connection_lost")
+            raise
+        else:
+            flow.handle_response(now(), status, retry_after, body)
+
+    # ------------------------------------------------------------ lifetime
+
+    def close(self) -> None:
+        """Closes the HTTP client if this client made it (an injected one is yours)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(
+        self,
+        exc_type: typing.Optional[typing.Type[BaseException]],
+        exc: typing.Optional[BaseException],
+        traceback: typing.Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return self._setup.describe("Client")
+
+
+class Payment:
+    """One payment of a ``Client``: a handle on its flow.
+
+    ``wait()`` drives it to its end; ``handle_callback``/``handle_ipn`` hand
+    in evidence (from any thread: a waiting ``wait()`` wakes at once);
+    ``to_json()`` saves it with the order, ``Client.resume`` restores it.
+    """
+
+    def __init__(self, client: Client, flow: PaymentFlow) -> None:
+        self._client = client
+        self._flow = flow
+        self._changed = threading.Condition()
+        self._evidence = 0
+        self._driving = threading.Lock()
+
+    # ------------------------------------------------------------ state
+
+    @property
+    def flow(self) -> PaymentFlow:
+        """The core's flow (for those who drive it themselves)."""
+        return self._flow
+
+    @property
+    def order_reference(self) -> str:
+        return self._flow.order_reference
+
+    @property
+    def payment_reference(self) -> str:
+        """The payment reference of the latest push."""
+        return self._flow.payment_reference
+
+    @property
+    def payment_references(self) -> typing.Tuple[str, ...]:
+        """Every payment reference pushed, the first one first."""
+        return self._flow.payment_references
+
+    @property
+    def phase(self) -> Phase:
+        """``"starting"``, ``"confirming"``, ``"waiting"`` or ``"done"``."""
+        return self._flow.phase
+
+    @property
+    def accepted(self) -> typing.Optional[InitAccepted]:
+        """The provider's acceptance of the push, once it came."""
+        return self._flow.accepted
+
+    @property
+    def push_known(self) -> bool:
+        """Whether the provider is known to have the push (the customer has, or had, the prompt)."""
+        return self._flow.push_known
+
+    @property
+    def outcome(self) -> typing.Optional[Outcome]:
+        """The ``Outcome`` once the flow has ended, else ``None``."""
+        return self._flow.outcome
+
+    @property
+    def deadline(self) -> datetime:
+        """When the flow stops trying and ends undecided."""
+        return self._flow.deadline
+
+    # ------------------------------------------------------------ driving
+
+    def wait(self, timeout: typing.Optional[float] = None) -> Outcome:
+        """Drives the payment to its end and returns the ``Outcome``: status
+        queries when due, sleeping in between (woken early when evidence is
+        handed in). ``timeout``: seconds; when they pass first, the requests
+        already due are still sent, then ``TimeoutError`` is raised with the
+        flow left ready to save or wait again (``timeout=0``: do what is due
+        now, without sleeping). The flow's own deadline (``RetryPolicy.timeout``)
+        ends it ``undecided``."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        if not self._driving.acquire(timeout=-1 if timeout is None else max(timeout, 0.0)):
+            raise TimeoutError(f"payment {self.order_reference}: another thread is waiting on it")
+        try:
+            outcome = self._drive(until_pushed=False, deadline=deadline)
+        finally:
+            self._driving.release()
+        assert outcome is not None
+        return outcome
+
+    def _drive(self, *, until_pushed: bool, deadline: typing.Optional[float]) -> typing.Optional[Outcome]:
+        flow = self._flow
+        while True:
+            if until_pushed and (flow.push_known or flow.phase == "waiting"):
+                return None
+            with self._changed:
+                seen = self._evidence
+            action = flow.poll(now())
+            if isinstance(action, Done):
+                return action.outcome
+            if isinstance(action, Send):
+                self._client._exchange(flow, action.request)
+                continue
+            delay = (action.until - now()).total_seconds()
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"payment {flow.order_reference} not decided in the time given")
+                delay = min(delay, left)
+            if delay > 0:
+                with self._changed:
+                    self._changed.wait_for(lambda: self._evidence != seen, timeout=delay)
+
+    def _wake(self) -> None:
+        with self._changed:
+            self._evidence += 1
+            self._changed.notify_all()
+
+    # ------------------------------------------------------------ evidence
+
+    def handle_callback(self, callback: StkCallback) -> None:
+        """A callback verified by ``Client.verify_callback``. Unsigned: it
+        decides nothing alone (a status query confirms it). Raises
+        ``FlowError`` (``flow_not_this_payment``) for another payment's."""
+        self._flow.handle_callback(callback)
+        self._wake()
+
+    def handle_ipn(self, ipn: Ipn) -> None:
+        """An IPN verified by ``Client.verify_ipn``: a successful one decides
+        at once, redeliveries change nothing. Raises ``FlowError``
+        (``flow_not_this_payment``) for another order's."""
+        self._flow.handle_ipn(ipn)
+        self._wake()
+
+    def check_status(self) -> None:
+        """Asks for a status query at once, even past the deadline or after an
+        ``undecided`` end (then ``wait()``): for a job re-checking payments."""
+        self._flow.check_status()
+        self._wake()
+
+    def to_json(self) -> str:
+        """The flow's state (versioned JSON, no secrets): store it with the order."""
+        return self._flow.to_json()
+
+    def __repr__(self) -> str:
+        outcome = self._flow.outcome
+        return (
+            f"Payment(order_reference={self.order_reference!r}, payment_reference={self.payment_reference!r}, "
+            f"phase={self.phase!r}, outcome={None if outcome is None else outcome.kind!r})"
+        )
