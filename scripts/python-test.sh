@@ -8,8 +8,9 @@
 #   wheels/     the built abi3 wheel
 #   venv/       a FRESH venv each run: the wheel and the test dependencies, nothing else
 # then runs, against the installed wheel and a sandbox the tests start and stop:
-#   pytest (conformance vectors, API, threads, robustness, examples, README snippets),
-#   mypy --strict over the examples and the README program, mypy.stubtest,
+#   pytest (conformance vectors and flow transcripts, the signature doctor, API, threads,
+#   robustness, Client and AsyncClient against the sandbox, examples, README snippets),
+#   mypy --strict over the package's Python, the examples and the README program, mypy.stubtest,
 #   the Django example's checks, its mypy --strict, and its test suite.
 # Exits non-zero if anything fails; prints a summary.
 #
@@ -130,7 +131,9 @@ run_pytest() {
 }
 run_mypy_examples() {
   "$PY" bindings-python/tests/readme_snippets.py "$OUT/readme_program.py" &&
-    "$PY" -m mypy --strict --cache-dir "$OUT/mypy-cache" bindings-python/examples "$OUT/readme_program.py"
+    "$PY" -m mypy --strict --cache-dir "$OUT/mypy-cache" bindings-python/examples "$OUT/readme_program.py" &&
+    # The package's own Python (the clients), as installed from the wheel.
+    (cd "$OUT" && "$PY" -m mypy --strict --cache-dir mypy-cache-package -p jenga_stk)
 }
 run_stubtest() {
   # From a neutral folder, so `jenga_stk` is the installed package.
@@ -181,8 +184,8 @@ run_django_tests() {
       "$PY" manage.py test payments --noinput -v 1)
 }
 
-step "pytest: vectors, API, threads, robustness, examples, README" run_pytest
-step "mypy --strict: examples and README snippets" run_mypy_examples
+step "pytest: vectors, flows, doctor, API, clients vs sandbox, examples, README" run_pytest
+step "mypy --strict: the package, examples and README snippets" run_mypy_examples
 step "mypy.stubtest: stubs vs the built module" run_stubtest
 step "abi3: the same wheel on the other CPythons found" run_abi3_elsewhere
 step "django: check and migrations" run_django_checks
