@@ -1,13 +1,15 @@
-"""One STK push payment from the command line, with `requests`, no webhooks:
-token, signed push, then status queries until the order is decided.
+"""One STK push payment from the command line, with `jenga_stk.Client`:
+the client gets the token, signs and sends the push, follows the provider's
+answers and queries the status until the payment is decided.
 
     JENGA_ENV=uat JENGA_API_KEY=… JENGA_MERCHANT_CODE=… JENGA_CONSUMER_SECRET=… \\
     JENGA_PRIVATE_KEY=private.pem \\
-      python pay_with_requests.py --msisdn 0722000000 --amount 2
+      python pay_with_client.py --msisdn 0722000000 --amount 2
 
 `JENGA_ENV` is `uat`, `live` or a base URL (the local sandbox's, for tests).
-The credential defaults are the local sandbox's. Exits 0 only when the
-payment is confirmed paid.
+The credential defaults are the local sandbox's. Needs
+`pip install 'jenga-stk[httpx]'`. Exits 0 when the payment is confirmed
+paid, 1 when it failed or is undecided, 2 when it could not start.
 """
 
 from __future__ import annotations
@@ -16,117 +18,55 @@ import argparse
 import os
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Optional, Tuple
-
-import requests
+from typing import List, Optional
 
 import jenga_stk
 
 
-class Client:
-    """The I/O around the sans-IO core: one session, one token state."""
-
-    def __init__(self, environment: jenga_stk.Environment, credentials: jenga_stk.Credentials) -> None:
-        self.environment = environment
-        self.http = requests.Session()
-        self.tokens = jenga_stk.TokenState(environment, credentials)
-
-    def send(self, request: jenga_stk.HttpRequest) -> Tuple[int, bytes]:
-        reply = self.http.request(request.method, request.url, headers=request.headers, data=request.body, timeout=30)
-        return reply.status_code, reply.content
-
-    def token(self) -> jenga_stk.AccessToken:
-        action = self.tokens.next_action(datetime.now(timezone.utc))
-        if isinstance(action, jenga_stk.AccessToken):
-            return action
-        status, body = self.send(action)
-        return self.tokens.on_response(status, body, now=datetime.now(timezone.utc)).access_token
-
-
-def push_once(
-    client: Client, signer: jenga_stk.Signer, msisdn: str, amount: Decimal, callback_base: str
-) -> Tuple[str, jenga_stk.InitAccepted | jenga_stk.Rejection]:
-    """Builds, signs and sends one push with new references."""
-    stamp = str(time.time_ns())[:16]
-    order_reference = f"OR{stamp}"
-    push = jenga_stk.StkPush(
-        order_reference=order_reference,
-        order_amount=amount,
-        order_currency="KES",
-        country_code="KE",
-        description="Example purchase",
-        customer_name="Example Customer",
-        customer_email="customer@example.com",
-        customer_phone_number=msisdn,
-        customer_identity_number="0000000",
-        payment_reference=f"PAY{stamp}",
-        payment_currency="KES",
-        callback_url=f"{callback_base}/jenga/callback",
-        msisdn=msisdn,
-        payment_amount=amount,
-    )
-    print(f"push {order_reference}: signing string {push.signing_string}")
-    signed = push.sign(signer)
-    answer = jenga_stk.classify_init_response(*client.send(signed.http_request(client.environment, client.token())))
-    if isinstance(answer, jenga_stk.Rejection) and answer.action == "refresh_token_and_retry":
-        client.tokens.invalidate()  # the token expired early: once more with a new one
-        answer = jenga_stk.classify_init_response(*client.send(signed.http_request(client.environment, client.token())))
-    return order_reference, answer
-
-
-def pay(client: Client, signer: jenga_stk.Signer, msisdn: str, amount: Decimal, callback_base: str) -> int:
-    order_reference: Optional[str] = None
-    for attempt in range(3):
-        order_reference, answer = push_once(client, signer, msisdn, amount, callback_base)
-        if isinstance(answer, jenga_stk.InitAccepted):
-            print(f"accepted (code {answer.code}), invoice {answer.invoice_number}")
-            break
-        print(f"refused: {answer}")
-        if answer.action == "check_status_first":
-            break  # the prompt may be on the phone: never push again blindly; ask the provider
-        if answer.action != "retry_with_backoff":
-            return 2
-        time.sleep(0.2 * 2**attempt)  # a transient failure: back off, then new references
-    else:
-        return 2
-    assert order_reference is not None
-    decision = jenga_stk.reconcile(order_reference=order_reference)
-    for _ in range(300):
-        query = jenga_stk.order_status_request(client.environment, client.token(), order_reference)
-        status = jenga_stk.parse_status_response(*client.send(query))
-        if isinstance(status, jenga_stk.OrderStatus):
-            decision = jenga_stk.reconcile(order_reference=order_reference, amount=amount, currency="KES", status=status)
-            if decision.state != "pending":
-                break
-        time.sleep(0.1)
-    print(decision)
-    return 0 if decision.state == "paid" and decision.confirmed else 1
-
-
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--msisdn", default="0722000000")
     parser.add_argument("--amount", type=Decimal, default=Decimal("2"))
     parser.add_argument("--callback-base", default=os.environ.get("SHOP_PUBLIC_URL", "http://127.0.0.1:8000"))
+    parser.add_argument("--first-poll", type=float, default=5.0, help="seconds before the first status query")
     args = parser.parse_args(argv)
     try:
-        environment = jenga_stk.Environment(os.environ.get("JENGA_ENV", "uat"))
-        credentials = jenga_stk.Credentials(
+        with jenga_stk.Client(
+            environment=os.environ.get("JENGA_ENV", "uat"),
             api_key=os.environ.get("JENGA_API_KEY", "sandbox-api-key"),
             merchant_code=os.environ.get("JENGA_MERCHANT_CODE", "0000000000"),
             consumer_secret=os.environ.get("JENGA_CONSUMER_SECRET", "sandbox-consumer-secret"),
-        )
-        signer = jenga_stk.Signer.from_pem(Path(os.environ["JENGA_PRIVATE_KEY"]).read_text())
-        return pay(Client(environment, credentials), signer, args.msisdn, args.amount, args.callback_base)
+            private_key=Path(os.environ["JENGA_PRIVATE_KEY"]).read_text(),
+            callback_url=f"{args.callback_base}/jenga/callback",
+            policy=jenga_stk.RetryPolicy(first_poll=timedelta(seconds=args.first_poll)),
+        ) as client:
+            payment = client.start_payment(
+                order_reference=f"OR{time.time_ns() // 1000}",
+                amount=args.amount,
+                phone=args.msisdn,
+                customer_name="Example Customer",
+                customer_email="customer@example.com",
+                customer_identity_number="0000000",
+                description="Example purchase",
+            )
+            print(f"pushed {payment.order_reference} ({payment.payment_reference}): enter the PIN on the phone")
+            outcome = payment.wait()
+    except jenga_stk.PaymentNotStartedError as e:
+        # Nothing reached the customer: e.rejection.action says what to do
+        # ("fix_signature", "retry_with_backoff", …), or e.transport_failure.
+        print(f"not started ({e.code}): {e}")
+        return 2
     except jenga_stk.JengaError as e:
         print(f"error ({e.code}): {e}", file=sys.stderr)
         return 2
     except KeyError as e:
         print(f"set {e.args[0]}", file=sys.stderr)
         return 2
+    print(f"{outcome.kind}: {outcome.reconciliation}")
+    return 0 if outcome.kind == "paid" else 1
 
 
 if __name__ == "__main__":

@@ -20,6 +20,12 @@ def test_the_readme_has_the_documented_sections() -> None:
     text = "\n".join(blocks)
     for needle in ["StkPush(", "ValidationError", "float", "RequestOptions(", "TokenState(", "reconcile(", "IpnAuth("]:
         assert needle in text, needle
+    # It opens with the client: from install to a paid order in a few lines.
+    first = blocks[0]
+    assert "jenga_stk.Client(" in first and "start_payment(" in first and ".wait()" in first
+    assert len(first.strip().splitlines()) <= 25
+    for needle in ["AsyncClient(", "verify_callback(", "verify_ipn(", "resume(", "PaymentFlow(", "diagnose_signature("]:
+        assert needle in text, needle
 
 
 def test_the_readme_snippets_run(sandbox_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -34,6 +40,10 @@ def test_the_readme_snippets_run(sandbox_url: str, monkeypatch: pytest.MonkeyPat
         with contextlib.redirect_stdout(output):
             exec(code, namespace)  # noqa: S102 - executing our own documentation
     printed = output.getvalue()
+    assert printed.startswith("paid\n"), printed[:200]
+    assert "push_failed retry_with_backoff" in printed
+    assert "ship order OR" in printed and printed.count("ship order") == 1, "the redelivered IPN changed nothing"
+    assert "paid status_query" in printed
     assert "accepted, invoice" in printed
     assert "Reconciliation(state='paid', decided_by='status_query', confirmed=True" in printed
     assert "eyJhbGciOiJSUzI1NiJ9.token" not in printed, "the README never prints a token"

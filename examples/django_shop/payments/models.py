@@ -1,8 +1,9 @@
 """A payment, and every IPN received for it (deduplicated).
 
-The raw bodies of the verified callback, the IPNs and the latest status query
-are kept: the decision (`services.decide`) is recomputed from them with
-`jenga_stk.reconcile`, and they are the audit trail.
+`flow_state` is the SDK's payment flow, saved (JSON, no secrets): the
+callback and IPN views resume it and hand it what they verified; its
+decision is shown in the other fields. The raw bodies of the verified
+callback and the IPNs are kept too: the audit trail.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ class Payment(models.Model):
     conflicts = models.JSONField(default=list, blank=True)
 
     callback_body = models.TextField(blank=True)
-    status_body = models.TextField(blank=True)
+    # The SDK's payment flow (jenga_stk.Payment.to_json()): resumed wherever evidence arrives.
+    flow_state = models.TextField(blank=True)
 
     # Set once, when the payment is confirmed paid: the order ships, the receipt is mailed.
     fulfilled_at = models.DateTimeField(null=True, blank=True)

@@ -1,7 +1,12 @@
-"""The payment flow: start a push, record the callback and IPNs, query the
-status, and decide. The decision itself is `jenga_stk.reconcile`'s, recomputed
-from the stored evidence each time something arrives, so a redelivered or
-late message can never apply twice or out of order.
+"""The payment's life in the shop: start it, hand it the callback and the
+IPNs, ask the provider again, and show what it decided.
+
+The SDK's client does the I/O and its payment flow decides; the shop keeps
+the flow's state (`Payment.flow_state`, JSON, no secrets) with the order and
+resumes it wherever evidence arrives. The raw callback and IPNs are kept as
+well (the audit trail): whatever arrived while the push was still on its
+way is handed in again when the state is saved, and handing the same
+evidence twice changes nothing.
 """
 
 from __future__ import annotations
@@ -18,12 +23,10 @@ from django.utils import timezone
 
 import jenga_stk
 
-from .jenga import Gateway, gateway
+from .jenga import client
 from .models import IpnEvent, Payment
 
 log = logging.getLogger("payments")
-
-InitAnswer = Union[jenga_stk.InitAccepted, jenga_stk.Rejection]
 
 
 def new_references() -> Tuple[str, str]:
@@ -32,109 +35,105 @@ def new_references() -> Tuple[str, str]:
     return f"OR{unique}", f"PAY{unique}"
 
 
-def start_payment(*, amount: Decimal, msisdn: str, customer_name: str, customer_email: str) -> Tuple[Payment, InitAnswer]:
-    """Validates and sends the STK push. Raises `jenga_stk.ValidationError`
-    (nothing stored) or `requests.RequestException` (the payment stays
-    pending: the IPN or a status query will settle it)."""
-    gw = gateway()
+def start_payment(*, amount: Decimal, msisdn: str, customer_name: str, customer_email: str) -> Payment:
+    """Sends the STK push. Raises `jenga_stk.ValidationError` (nothing is
+    stored, nothing sent). A push the provider refused, or could not be
+    sent, is stored failed (`decided_by="init_response"`): nothing reached
+    the customer."""
     order_reference, payment_reference = new_references()
-    push = jenga_stk.StkPush(
-        order_reference=order_reference,
-        order_amount=amount,
-        order_currency="KES",
-        country_code="KE",
-        description="Shop order",
-        customer_name=customer_name,
-        customer_email=customer_email,
-        customer_phone_number=msisdn,
-        customer_identity_number="0000000",
-        payment_reference=payment_reference,
-        payment_currency="KES",
-        callback_url=gw.callback_url(order_reference, payment_reference),
-        msisdn=msisdn,
-        payment_amount=amount,
-        options=gw.options,
-    )
+    # Stored first: the callback and the IPN may arrive before the push's answer.
     payment = Payment.objects.create(
         order_reference=order_reference,
         payment_reference=payment_reference,
         amount=amount,
-        currency=push.currency,
-        msisdn=push.msisdn,
+        currency="KES",
+        msisdn=msisdn,
         customer_name=customer_name,
         customer_email=customer_email,
     )
-    signed = push.sign(gw.signer)
-    answer = _send_push(gw, signed)
-    # Only these fields: the callback may already have arrived and been recorded.
-    if isinstance(answer, jenga_stk.InitAccepted):
-        log.info("push %s accepted, invoice %s", order_reference, answer.invoice_number)
-        Payment.objects.filter(pk=payment.pk).update(invoice_number=answer.invoice_number or "")
-    elif answer.action == "check_status_first":
-        # A 5xx, an unreadable answer, a duplicate reference: the prompt may be
-        # on the customer's phone. Not failed: the IPN or a status query decides.
-        log.warning("push %s unclear, query its status before pushing again: %s", order_reference, answer)
-        Payment.objects.filter(pk=payment.pk).update(next_action=answer.action)
-    else:
-        log.warning("push %s refused: %s", order_reference, answer)
-        Payment.objects.filter(pk=payment.pk, state=Payment.State.PENDING).update(
+    try:
+        started = client().start_payment(
+            order_reference=order_reference,
+            payment_reference=payment_reference,
+            amount=amount,
+            phone=msisdn,
+            customer_name=customer_name,
+            customer_email=customer_email,
+            customer_identity_number="0000000",
+            description="Shop order",
+        )
+    except jenga_stk.ValidationError:
+        payment.delete()
+        raise
+    except jenga_stk.PaymentNotStartedError as e:
+        log.warning("push %s not started: %s", order_reference, e)
+        rejection = e.rejection if e.code == "payment_rejected" else None
+        Payment.objects.filter(pk=payment.pk).update(
             state=Payment.State.FAILED,
             decided_by="init_response",
-            failure_reason=answer.kind,
-            next_action=answer.action,
+            failure_reason=rejection.kind if rejection else (e.transport_failure or "not_sent"),
+            next_action=rejection.action if rejection else "",
         )
-    payment.refresh_from_db()
-    return payment, answer
-
-
-def _send_push(gw: Gateway, signed: jenga_stk.SignedStkPush) -> InitAnswer:
-    answer = jenga_stk.classify_init_response(*gw.send(signed.http_request(gw.environment, gw.access_token())))
-    if isinstance(answer, jenga_stk.Rejection) and answer.action == "refresh_token_and_retry":
-        # The token was refused before its time (revoked, clock skew): once more with a new one.
-        gw.tokens.invalidate()
-        answer = jenga_stk.classify_init_response(*gw.send(signed.http_request(gw.environment, gw.access_token())))
-    return answer
+        payment.refresh_from_db()
+        return payment
+    accepted = started.accepted
+    log.info("push %s: %s, invoice %s", order_reference, started.phase, accepted and accepted.invoice_number)
+    with transaction.atomic():
+        row = Payment.objects.select_for_update().get(pk=payment.pk)
+        row.invoice_number = (accepted.invoice_number or "") if accepted else ""
+        if not started.push_known:
+            # The push's answer was lost and the provider never said: the
+            # prompt may be on the phone. Pending until the IPN or a status query.
+            row.next_action = "check_status_first"
+        row.save(update_fields=["invoice_number", "next_action", "updated_at"])
+        _hand_in_stored_evidence(row, started)
+        _save(row, started)
+    return row
 
 
 def record_callback(full_path: str, body: bytes) -> Optional[Payment]:
     """The callback to our callback URL. Raises `jenga_stk.AuthenticationError`
     (forged: wrong token, or about another payment) or `jenga_stk.ParseError`."""
-    refs, _callback = gateway().callback_urls.verify_callback(full_path, body)
+    refs, callback = client().verify_callback(full_path, body)
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().filter(order_reference=refs.order_reference).first()
-        if payment is None:
+        row = Payment.objects.select_for_update().filter(order_reference=refs.order_reference).first()
+        if row is None:
             return None
-        payment.callback_body = body.decode("utf-8")
-        payment.save(update_fields=["callback_body", "updated_at"])
-        decide(payment)
-    log.info("callback for %s recorded: %s", refs.order_reference, payment.state)
-    return payment
+        row.callback_body = body.decode("utf-8")
+        row.save(update_fields=["callback_body", "updated_at"])
+        if row.flow_state:
+            payment = client().resume(row.flow_state)
+            payment.handle_callback(callback)
+            _save(row, payment)
+    log.info("callback for %s recorded: %s", refs.order_reference, row.state)
+    return row
 
 
 def record_ipn(authorization: Optional[str], body: bytes) -> Tuple[IpnEvent, bool]:
     """The IPN. Returns the stored event and whether it was new; a redelivery
     only counts. Raises `jenga_stk.AuthenticationError` or `jenga_stk.ParseError`."""
-    gateway().ipn_auth.verify(authorization)
-    ipn = jenga_stk.parse_ipn(body)
+    ipn = client().verify_ipn(authorization, body)
     try:
         with transaction.atomic():
             if IpnEvent.objects.filter(dedupe_key=ipn.dedupe_key).exists():
                 return _count_redelivery(ipn.dedupe_key), False
             # No order reference: a payment that did not come from a push (a
             # paybill payment). Stored for the books, linked to no order.
-            payment = None
+            row = None
             if ipn.order_reference is not None:
-                payment = Payment.objects.select_for_update().filter(order_reference=ipn.order_reference).first()
+                row = Payment.objects.select_for_update().filter(order_reference=ipn.order_reference).first()
             event = IpnEvent.objects.create(
-                payment=payment,
+                payment=row,
                 dedupe_key=ipn.dedupe_key,
                 order_reference=ipn.order_reference or "",
                 status=ipn.transaction.status,
                 amount=ipn.transaction.amount,
                 body=body.decode("utf-8"),
             )
-            if payment is not None:
-                decide(payment)
+            if row is not None and row.flow_state:
+                payment = client().resume(row.flow_state)
+                payment.handle_ipn(ipn)
+                _save(row, payment)
     except IntegrityError:
         # The same IPN, delivered twice at once: the other delivery stored it.
         return _count_redelivery(ipn.dedupe_key), False
@@ -150,74 +149,63 @@ def _count_redelivery(dedupe_key: str) -> IpnEvent:
     return IpnEvent.objects.get(dedupe_key=dedupe_key)
 
 
-def refresh_status(payment: Payment) -> Payment:
-    """Asks the provider (the order status query) and decides again."""
-    gw = gateway()
-    status, body = gw.send(gw.status_request(payment.order_reference))
-    answer = jenga_stk.parse_status_response(status, body)
-    if isinstance(answer, jenga_stk.Rejection) and answer.action == "refresh_token_and_retry":
-        gw.tokens.invalidate()
-        status, body = gw.send(gw.status_request(payment.order_reference))
-        answer = jenga_stk.parse_status_response(status, body)
-    if not isinstance(answer, jenga_stk.OrderStatus):
-        log.warning("status of %s: %r", payment.order_reference, answer)
-        return payment
+def refresh_status(row: Payment) -> Payment:
+    """Asks the provider about the order now (the order status query) and
+    saves what the payment then says; never waits for later queries."""
+    if not row.flow_state:
+        return row  # refused at initiation: nothing to ask about
+    payment = client().resume(row.flow_state)
+    payment.check_status()
+    try:
+        payment.wait(timeout=0)  # the query that is due now, no sleeping
+    except TimeoutError:
+        pass  # still pending: saved, ask again later
     with transaction.atomic():
-        locked = Payment.objects.select_for_update().get(pk=payment.pk)
-        locked.status_body = body.decode("utf-8")
-        locked.save(update_fields=["status_body", "updated_at"])
-        decide(locked)
+        locked = Payment.objects.select_for_update().get(pk=row.pk)
+        _hand_in_stored_evidence(locked, payment)  # whatever arrived meanwhile
+        _save(locked, payment)
     return locked
 
 
-def decide(payment: Payment) -> None:
-    """Recomputes the payment's state from all stored evidence. Call it inside
-    a transaction holding the payment's row lock."""
-    callback = jenga_stk.parse_callback(payment.callback_body) if payment.callback_body else None
-    ipns = [jenga_stk.parse_ipn(event.body) for event in payment.ipns.all()]
-    status: Optional[jenga_stk.OrderStatus] = None
-    if payment.status_body:
-        parsed = jenga_stk.parse_status_response(200, payment.status_body)
-        status = parsed if isinstance(parsed, jenga_stk.OrderStatus) else None
-    decision = jenga_stk.reconcile(
-        order_reference=payment.order_reference,
-        amount=payment.amount,
-        currency=payment.currency,
-        callback=callback,
-        ipns=ipns,
-        status=status,
-    )
-    if decision.state == "pending" and payment.decided_by == "init_response":
-        return  # refused at initiation, and nothing since says otherwise
-    payment.state = decision.state
-    payment.confirmed = decision.confirmed
-    payment.decided_by = decision.decided_by or ""
-    payment.mpesa_receipt = decision.mpesa_receipt or ""
-    payment.amount_paid = decision.amount_paid
-    payment.conflicts = [
-        {"kind": c.kind, "sources": list(c.sources), "description": c.description} for c in decision.conflicts
-    ]
-    if decision.state == "failed" and callback is not None and isinstance(callback.outcome, jenga_stk.CallbackFailure):
-        payment.failure_reason = callback.outcome.reason
-    short_paid = any(c.kind in ("amount_mismatch", "currency_mismatch") for c in decision.conflicts)
-    fulfil = decision.state == "paid" and decision.confirmed and not short_paid and payment.fulfilled_at is None
-    if fulfil:
-        payment.fulfilled_at = timezone.now()
-        payment_id = payment.pk
-        transaction.on_commit(lambda: send_receipt(payment_id))
-    payment.save(
-        update_fields=[
-            "state",
-            "confirmed",
-            "decided_by",
-            "mpesa_receipt",
-            "amount_paid",
-            "conflicts",
-            "failure_reason",
-            "fulfilled_at",
-            "updated_at",
+def _hand_in_stored_evidence(row: Payment, payment: jenga_stk.Payment) -> None:
+    if row.callback_body:
+        payment.handle_callback(jenga_stk.parse_callback(row.callback_body))
+    for event in row.ipns.all():
+        payment.handle_ipn(jenga_stk.parse_ipn(event.body))
+
+
+def _save(row: Payment, payment: jenga_stk.Payment) -> None:
+    """Saves the flow's state and shows its decision on the row. Call it
+    inside a transaction holding the row's lock."""
+    row.flow_state = payment.to_json()
+    outcome = payment.outcome
+    fields = ["flow_state", "updated_at"]
+    if outcome is not None and outcome.kind in ("paid", "failed"):
+        decision = outcome.reconciliation
+        row.state = Payment.State.PAID if outcome.kind == "paid" else Payment.State.FAILED
+        row.confirmed = decision.confirmed
+        row.decided_by = decision.decided_by or ""
+        row.mpesa_receipt = decision.mpesa_receipt or ""
+        row.amount_paid = decision.amount_paid
+        row.conflicts = [
+            {"kind": c.kind, "sources": list(c.sources), "description": c.description} for c in decision.conflicts
         ]
-    )
+        row.failure_reason = _failure_reason(row) if outcome.kind == "failed" else ""
+        fields += ["state", "confirmed", "decided_by", "mpesa_receipt", "amount_paid", "conflicts", "failure_reason"]
+        short_paid = any(c.kind in ("amount_mismatch", "currency_mismatch") for c in decision.conflicts)
+        if outcome.kind == "paid" and decision.confirmed and not short_paid and row.fulfilled_at is None:
+            row.fulfilled_at = timezone.now()
+            fields.append("fulfilled_at")
+            payment_id = row.pk
+            transaction.on_commit(lambda: send_receipt(payment_id))
+    row.save(update_fields=fields)
+
+
+def _failure_reason(row: Payment) -> str:
+    """Why it failed, as the callback says ("cancelled", "wrong_pin", …)."""
+    callback = jenga_stk.parse_callback(row.callback_body) if row.callback_body else None
+    outcome: Union[jenga_stk.CallbackPayment, jenga_stk.CallbackFailure, None] = callback and callback.outcome
+    return outcome.reason if isinstance(outcome, jenga_stk.CallbackFailure) else ""
 
 
 def send_receipt(payment_id: int) -> None:

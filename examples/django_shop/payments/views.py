@@ -1,4 +1,5 @@
-"""Checkout, the payment page, and the two endpoints the provider calls.
+"""Checkout, the payment page, and the two endpoints the provider calls
+(each hands what it verified to the order's payment: `services`).
 
 The checkout and payment pages answer JSON to `Accept: application/json`
 (the tests and `manage.py demo_payment` use it) and HTML otherwise.
@@ -9,7 +10,6 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict
 
-import requests
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -51,7 +51,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     form = CheckoutForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            payment, answer = services.start_payment(
+            payment = services.start_payment(
                 amount=form.cleaned_data["amount"],
                 msisdn=form.cleaned_data["msisdn"],
                 customer_name=form.cleaned_data["name"],
@@ -59,11 +59,9 @@ def checkout(request: HttpRequest) -> HttpResponse:
             )
         except jenga_stk.ValidationError as e:
             form.add_sdk_problems(e)
-        except requests.RequestException as e:
-            log.error("the provider is unreachable: %s", type(e).__name__)
-            return JsonResponse({"error": "the payment provider could not be reached"}, status=502)
         else:
-            refused = isinstance(answer, jenga_stk.Rejection)
+            # Refused (or never sent): nothing reached the customer.
+            refused = payment.decided_by == "init_response"
             if wants_json(request):
                 return JsonResponse(payment_json(payment), status=502 if refused else 202)
             return HttpResponseRedirect(reverse("payment", args=[payment.order_reference]), status=303)

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 import jenga_stk
 
-from payments.jenga import gateway
+from payments.jenga import client
 from payments.models import IpnEvent, Payment
 
 from .faults import IpnFaults
@@ -141,6 +141,22 @@ class PaymentFlowTests(LiveServerTestCase):
         html = requests.get(f"{self.live_server_url}/payments/{reference}/", timeout=30).text
         self.assertIn("Paid, thank you", html)
 
+    def test_evidence_that_beats_the_push_answer_is_handed_in_when_the_state_is_saved(self) -> None:
+        """The push is processed at once but its answer takes 0.8 s: the
+        callback and the IPN arrive before the shop has the payment's flow.
+        They are stored, and handed to the flow when it is saved: the
+        checkout already answers paid."""
+        fault = {"endpoint": "init", "fault": "slow", "delayMs": 800}
+        requests.post(f"{self.sandbox_url}/sandbox/faults", json=fault, timeout=30).raise_for_status()
+        reply = self.checkout("0722000000")
+        self.assertEqual(reply.status_code, 202, reply.text)
+        body = reply.json()
+        self.assertEqual((body["state"], body["confirmed"], body["decided_by"], body["fulfilled"]), ("paid", True, "ipn", True))
+        payment = self.payment(body["order_reference"])
+        self.assertTrue(payment.callback_body)
+        self.assertEqual(IpnEvent.objects.get(order_reference=payment.order_reference).payment_id, payment.pk)
+        self.assertEqual(len(mail.outbox), 1)
+
     def test_failed_payments(self) -> None:
         """Cancelled, timeout, insufficient funds, wrong PIN: failed, with the reason."""
         cases = {"0722000001": "cancelled", "0722000002": "timeout", "0722000003": "insufficient_funds", "0722000004": "wrong_pin"}
@@ -217,8 +233,9 @@ class PaymentFlowTests(LiveServerTestCase):
         self.wait_for("the callback", lambda: bool(self.payment(reference).callback_body))
         self.wait_for("the sandbox to give up the IPN", lambda: "IPN to" in self.sandbox.output() and "gave up" in self.sandbox.output())
         payment = self.payment(reference)
-        # The unsigned callback alone says paid, but never confirms nor fulfils.
-        self.assertEqual((payment.state, payment.confirmed, payment.decided_by), ("paid", False, "callback"))
+        # The unsigned callback alone decides nothing: still pending, not fulfilled.
+        self.assertEqual((payment.state, payment.confirmed, payment.decided_by), ("pending", False, ""))
+        self.assertTrue(payment.flow_state, "the payment's flow is saved with the order")
         self.assertIsNone(payment.fulfilled_at)
         self.assertEqual(mail.outbox, [])
 
@@ -274,8 +291,9 @@ class PaymentFlowTests(LiveServerTestCase):
             b'{"Value":2,"Name":"Amount"},{"Value":"FAKE000001","Name":"MpesaReceiptNumber"},'
             b'{"Value":20240809162247,"Name":"TransactionDate"},{"Value":254722000000,"Name":"PhoneNumber"}]}}}}}'
         )
-        url = gateway().callback_url("ORFORGED1", "PAYFORGED1")
-        other = gateway().callback_url("ORFORGED2", "PAYFORGED2")
+        urls = jenga_stk.CallbackUrls(CALLBACK_SECRET)
+        url = urls.callback_url(f"{self.live_server_url}/jenga/callback", "ORFORGED1", "PAYFORGED1")
+        other = urls.callback_url(f"{self.live_server_url}/jenga/callback", "ORFORGED2", "PAYFORGED2")
         forgeries = {
             f"{self.live_server_url}/jenga/callback": "callback_token_missing",
             url[:-2] + ("AA" if not url.endswith("AA") else "BB"): "callback_token_invalid",
@@ -304,28 +322,28 @@ class PaymentFlowTests(LiveServerTestCase):
         self.assertEqual(self.payment("ORFORGED1").state, "pending")
 
         # The genuine URL with the genuine body: recorded, but the callback
-        # alone is unsigned evidence: paid, not confirmed, not fulfilled.
+        # alone is unsigned evidence: still pending, not fulfilled.
         reply = requests.post(url, data=paid, timeout=30)
         self.assertEqual(reply.status_code, 200, reply.text)
         payment.refresh_from_db()
-        self.assertEqual((payment.state, payment.confirmed, payment.decided_by), ("paid", False, "callback"))
+        self.assertEqual((payment.state, payment.confirmed, payment.decided_by), ("pending", False, ""))
+        self.assertEqual(payment.callback_body, paid.decode())
         self.assertIsNone(payment.fulfilled_at)
         self.assertEqual(mail.outbox, [])
 
     def test_an_expired_token_is_refreshed(self) -> None:
+        requests.post(f"{self.sandbox_url}/sandbox/reset", timeout=30).raise_for_status()
+        had_token = client().tokens.has_token  # from an earlier test: then the first push needs none
         first = self.checkout("0722000000")
         self.assertEqual(first.status_code, 202, first.text)
-        token = gateway().tokens.token
-        self.assertIsNotNone(token)
-        assert token is not None
-        before = token.access_token.expose()
         # Every token the sandbox issued expires now; ours still looks fresh locally.
         requests.post(f"{self.sandbox_url}/sandbox/expire-tokens", timeout=30).raise_for_status()
         second = self.checkout("0722000000")
         self.assertEqual(second.status_code, 202, second.text)  # 401, new token, the same push again
-        renewed = gateway().tokens.token
-        assert renewed is not None
-        self.assertNotEqual(renewed.access_token.expose(), before)
+        counters = requests.get(f"{self.sandbox_url}/sandbox/counters", timeout=30).json()
+        # One refresh after the 401, plus the first token if there was none.
+        self.assertEqual(counters["tokenRequests"], 1 if had_token else 2, counters)
+        self.assertEqual((counters["initRequests"], counters["pushesTotal"]), (3, 2), counters)
         for reply in (first, second):
             reference = reply.json()["order_reference"]
             self.wait_for("both payments", lambda: self.payment(reference).fulfilled_at is not None)
