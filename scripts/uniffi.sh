@@ -97,12 +97,14 @@ grep -q "internalTestPanic" "$KT" && fail "the product Kotlin bindings expose th
 echo "kotlin: $KT"; echo "swift:  $OUT/swift/{JengaStk.swift,JengaStkFFI.h,JengaStkFFI.modulemap}"; echo "python: $OUT/python/jenga_stk.py"
 
 # ---------------------------------------------------------------- jars
-# Builds a jar of the compiled bindings and the library at linux-x86-64/ (JNA's resource path).
+# The hand-written client (package jenga.stk.client), shipped in the jar next to the generated bindings.
+CLIENT=(bindings-uniffi/kotlin/jenga/stk/client/*.kt)
+# Builds a jar of the compiled bindings (+ the client) and the library at linux-x86-64/ (JNA's resource path).
 build_jar() { # name, kotlin source, library, jar
   local name=$1 src=$2 lib=$3 jarfile=$4 classes=$OUT/classes-$1
-  if changed "classes-$name" "$src" "$KOTLINC" || [ ! -d "$classes" ]; then
+  if changed "classes-$name" "$src" "${CLIENT[@]}" "$KOTLINC" || [ ! -d "$classes" ]; then
     rm -rf "$classes" && mkdir -p "$classes"
-    "$KOTLINC" -nowarn -cp "$JNA" -d "$classes" "$src"
+    "$KOTLINC" -nowarn -cp "$JNA" -d "$classes" "$src" "${CLIENT[@]}"
     stamped "classes-$name"
   fi
   rm -rf "$classes/linux-x86-64" && mkdir -p "$classes/linux-x86-64"
@@ -110,7 +112,7 @@ build_jar() { # name, kotlin source, library, jar
   rm -f "$jarfile" && jar cf "$jarfile" -C "$classes" .
   jar tf "$jarfile" | grep -qx "linux-x86-64/$LIB" || fail "$jarfile lacks linux-x86-64/$LIB"
 }
-step "build the jar (classes + linux-x86-64/$LIB)"
+step "build the jar (generated bindings + the client jenga.stk.client + linux-x86-64/$LIB)"
 JAR=$OUT/jenga-stk-kotlin.jar
 build_jar product "$KT" "$OUT/lib/$LIB" "$JAR"
 ls -l "$JAR"

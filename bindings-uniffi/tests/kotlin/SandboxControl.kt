@@ -1,0 +1,120 @@
+// The local sandbox (crate sandbox/) for the client tests: one process for the
+// whole run, its control API (/sandbox/faults, /deliveries, /counters,
+// /settle, /reset), and a JDK HttpServer standing in for the merchant's web
+// app: it verifies each callback and IPN with the client under test and
+// hands it to the payment that client holds in memory (waking its awaiter).
+package jenga.stk.tests
+
+import com.sun.net.httpserver.HttpServer
+import jenga.stk.JengaException
+import jenga.stk.client.JengaClient
+import java.io.File
+import java.math.BigDecimal
+import java.net.InetSocketAddress
+import java.net.URI
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import java.util.concurrent.Executors
+import java.util.concurrent.TimeUnit
+import java.util.concurrent.atomic.AtomicInteger
+
+class SandboxControl(private val root: File, private val binary: String) : AutoCloseable {
+    private val http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+    private val pool = Executors.newFixedThreadPool(4)
+    private val server: HttpServer = HttpServer.create(InetSocketAddress("127.0.0.1", 0), 0)
+    private val process: Process
+    val baseUrl: String
+
+    /** The client whose payments receive the deliveries (the test's). */
+    @Volatile
+    var client: JengaClient? = null
+
+    /** Deliveries the merchant side accepted and handed in, and those it refused. */
+    val callbacksHandedIn = AtomicInteger()
+    val ipnsHandedIn = AtomicInteger()
+    val refused = AtomicInteger()
+
+    val callbackBase: String
+    val callbackSecret = "kotlin client tests: a callback secret of 32+ bytes".toByteArray()
+
+    init {
+        server.executor = pool
+        server.createContext("/jenga/callback") { ex ->
+            val code = try {
+                val c = client ?: throw IllegalStateException("no client")
+                val verified = c.verifyCallback(ex.requestURI.toString(), ex.requestBody.readAllBytes())
+                c.payment(verified.refs.orderReference)?.handleCallback(verified)
+                callbacksHandedIn.incrementAndGet()
+                200
+            } catch (e: JengaException) {
+                refused.incrementAndGet(); 401
+            }
+            ex.sendResponseHeaders(code, -1); ex.close()
+        }
+        server.createContext("/jenga/ipn") { ex ->
+            val code = try {
+                val c = client ?: throw IllegalStateException("no client")
+                val ipn = c.verifyIpn(ex.requestHeaders.getFirst("Authorization"), ex.requestBody.readAllBytes())
+                ipn.orderReference?.let { c.payment(it) }?.handleIpn(ipn)
+                ipnsHandedIn.incrementAndGet()
+                200
+            } catch (e: JengaException) {
+                refused.incrementAndGet(); 401
+            }
+            ex.sendResponseHeaders(code, -1); ex.close()
+        }
+        server.start()
+        val listen = "http://127.0.0.1:${server.address.port}"
+        callbackBase = "$listen/jenga/callback"
+        process = ProcessBuilder(
+            binary, "--public-key", File(root, "tests/keys/test-pkcs1-2048.pub.pem").path, "--ipn-url", "$listen/jenga/ipn",
+            "--callback-delay-ms", "20", "--ipn-delay-ms", "20", "--retry-delay-ms", "20",
+        ).redirectError(ProcessBuilder.Redirect.INHERIT).start()
+        baseUrl = process.inputStream.bufferedReader().readLine()?.trim() ?: throw Failure("the sandbox printed nothing")
+    }
+
+    private fun call(method: String, path: String, body: String? = null): String {
+        val b = HttpRequest.newBuilder(URI.create("$baseUrl$path")).header("content-type", "application/json")
+        b.method(method, if (body == null) HttpRequest.BodyPublishers.noBody() else HttpRequest.BodyPublishers.ofString(body))
+        val r = http.send(b.build(), HttpResponse.BodyHandlers.ofString())
+        check(r.statusCode() in 200..299) { "$method $path: ${r.statusCode()} ${r.body()}" }
+        return r.body()
+    }
+
+    /** Counters, faults and delivery modes back to their defaults; the merchant side's counts too. */
+    fun reset() {
+        call("POST", "/sandbox/reset")
+        callbacksHandedIn.set(0); ipnsHandedIn.set(0); refused.set(0)
+    }
+
+    fun fault(json: String) = call("POST", "/sandbox/faults", json)
+    fun deliveries(json: String) = call("POST", "/sandbox/deliveries", json)
+    fun counters(): Map<String, Any?> = Json.parse(call("GET", "/sandbox/counters")).obj()
+
+    /** Waits until no delivery is pending, then the counters. */
+    fun settle(): Map<String, Any?> {
+        val answer = Json.parse(call("POST", "/sandbox/settle", """{"timeoutMs":10000}""")).obj()
+        check(answer["settled"] == true) { "deliveries did not settle: $answer" }
+        return answer["counters"].obj()
+    }
+
+    fun count(name: String): Int = (counters()[name] as BigDecimal).intValueExact()
+    fun pushes(order: String): Int = (counters()["pushes"].obj()[order] as BigDecimal?)?.intValueExact() ?: 0
+
+    /** Polls the counters until `name` reaches `n` (a request has reached the sandbox). */
+    fun awaitCount(name: String, n: Int, timeoutMs: Long = 5000) {
+        val end = System.currentTimeMillis() + timeoutMs
+        while (count(name) < n) {
+            check(System.currentTimeMillis() < end) { "$name never reached $n" }
+            Thread.sleep(10)
+        }
+    }
+
+    override fun close() {
+        process.destroy()
+        process.waitFor(5, TimeUnit.SECONDS)
+        server.stop(0)
+        pool.shutdownNow()
+    }
+}
