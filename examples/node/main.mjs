@@ -7,7 +7,7 @@ import { createShop } from "./shop.mjs";
 const env = (name, fallback) => process.env[name] || fallback;
 const [host, port] = env("JENGA_CALLBACK_LISTEN", "127.0.0.1:0").split(":");
 
-const shop = await createShop({
+const shop = createShop({
   environment: env("JENGA_ENV", "uat"),
   credentials: {
     apiKey: env("JENGA_API_KEY"),
@@ -30,15 +30,18 @@ const stamp = Date.now();
 const order = `NODE${stamp}`;
 const answer = await fetch(`${local}/checkout`, {
   method: "POST",
-  body: JSON.stringify({ orderReference: order, paymentReference: `NPAY${stamp}`, msisdn: env("JENGA_MSISDN", "0722000000"), amount: env("JENGA_AMOUNT", "2") }),
+  body: JSON.stringify({ orderReference: order, msisdn: env("JENGA_MSISDN", "0722000000"), amount: env("JENGA_AMOUNT", "2") }),
 }).then((r) => r.json());
-console.log(`== checkout: ${answer.type}`);
-let decision = null;
-if (answer.type === "accepted") {
-  await shop.settled(order, Number(env("JENGA_WAIT_SECS", "60")) * 1000);
-  decision = await fetch(`${local}/payments/${order}`).then((r) => r.json());
-  console.log(`== reconciled: ${decision.state}, decided by ${decision.decidedBy}, confirmed ${decision.confirmed}, receipt ${decision.mpesaReceipt}`);
+console.log(`== checkout: ${answer.status}`);
+let outcome = null;
+if (answer.status === "pending") {
+  const timeout = new Promise((resolve) => setTimeout(resolve, Number(env("JENGA_WAIT_SECS", "180")) * 1000, null));
+  outcome = await Promise.race([shop.outcome(order), timeout]);
+  const r = outcome?.reconciliation;
+  console.log(`== outcome: ${outcome?.kind ?? "still pending"}${r ? `, decided by ${r.decidedBy}, confirmed ${r.confirmed}, receipt ${r.mpesaReceipt}` : ""}`);
 }
 server.close();
-process.exitCode = decision?.state === "paid" && decision.confirmed ? 0 : 1;
+process.exitCode = outcome?.kind === "paid" ? 0 : 1;
 console.log(process.exitCode === 0 ? "== RESULT: PAID" : "== RESULT: NOT PAID");
+// A payment still being waited on would keep the process alive until its deadline.
+process.exit();

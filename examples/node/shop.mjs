@@ -1,37 +1,9 @@
-// A small Node shop (node:http, global fetch) that takes M-Pesa payments with
-// jenga-stk: POST /checkout starts an STK push, POST /jenga/callback and
-// POST /jenga/ipn receive the provider's deliveries (authenticated), and
-// GET /payments/:orderReference reconciles with a status query.
-import {
-  CallbackUrls,
-  IpnAuth,
-  JengaError,
-  Signer,
-  StkPush,
-  TokenState,
-  adviseTransportFailure,
-  classifyInitResponse,
-  orderStatusRequest,
-  parseIpn,
-  parseStatusResponse,
-  reconcile,
-} from "jenga-stk";
-
-async function send(request) {
-  const response = await fetch(request.url, request);
-  return { status: response.status, body: new Uint8Array(await response.arrayBuffer()) };
-}
-
-/**
- * Which TransportFailure a failed `fetch` was (Node's undici): only a failure to connect proves the
- * request was never sent; anything else may have reached the provider.
- */
-function transportFailure(error) {
-  const code = error?.cause?.code ?? error?.code ?? error?.name;
-  if (["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"].includes(code)) return "connect_failed";
-  if (["TimeoutError", "AbortError", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"].includes(code)) return "timeout";
-  return "connection_lost";
-}
+// A small Node shop (node:http) that takes M-Pesa payments with jenga-stk's
+// JengaClient: POST /checkout pushes the prompt, POST /jenga/callback and
+// POST /jenga/ipn hand the provider's deliveries (authenticated) to the
+// payment, GET /payments/:orderReference tells how it stands. No token,
+// retry, polling or reconciliation code: the client does all of it.
+import { JengaClient, JengaError } from "jenga-stk";
 
 async function readBody(req) {
   const chunks = [];
@@ -57,77 +29,70 @@ function reply(res, status, value) {
  * @param {string} config.callbackSecret at least 32 bytes
  * @param {{username: string, password: string}} config.ipn
  * @param {string} config.publicBaseUrl where the provider reaches this server
+ * @param {import("jenga-stk").RetryPolicyOptions} [config.retryPolicy]
  * @param {(line: string) => void} [config.log]
  */
-export async function createShop(config) {
+export function createShop(config) {
   const log = config.log ?? (() => {});
-  const signer = await Signer.fromPem(config.privateKeyPem);
-  const tokens = new TokenState(config.environment, config.credentials);
-  const urls = new CallbackUrls(config.callbackSecret);
-  const ipnAuth = new IpnAuth(config.ipn.username, config.ipn.password);
-  /** @type {Map<string, {push: StkPush, callback: Uint8Array|null, ipns: Map<string, Uint8Array>, amount: string, waiters: Function[]}>} */
-  const payments = new Map();
+  const client = new JengaClient({
+    environment: config.environment,
+    credentials: config.credentials,
+    privateKeyPem: config.privateKeyPem,
+    callbackUrl: `${config.publicBaseUrl}/jenga/callback`,
+    callbackSecret: config.callbackSecret,
+    ipn: config.ipn,
+    retryPolicy: config.retryPolicy,
+  });
+  /** The shop's orders: their saved payment (a database column in real life) and how they ended. */
+  const orders = new Map();
+  /** Payments being waited on in this process. */
+  const live = new Map();
 
-  async function accessToken() {
-    const action = tokens.nextAction(new Date());
-    if (action.type === "use") return action.accessToken;
-    const { status, body } = await send(action.request);
-    return tokens.onResponse(status, body, new Date()).accessToken;
-  }
-
-  function notify(payment) {
-    for (const wake of payment.waiters.splice(0)) wake();
-  }
-
-  async function checkout({ orderReference, paymentReference, msisdn, amount }) {
-    const callbackUrl = urls.callbackUrl(`${config.publicBaseUrl}/jenga/callback`, orderReference, paymentReference);
-    const push = StkPush.create({
-      order: { orderReference, orderAmount: amount, orderCurrency: "KES", countryCode: "KE", description: "Shop order" },
-      customer: { name: "Shop Customer", email: "customer@example.com", phoneNumber: msisdn, identityNumber: "0000000" },
-      payment: { paymentReference, paymentCurrency: "KES", callbackUrl, details: { msisdn, paymentAmount: amount } },
+  /** Waits for the payment's outcome in the background, saving its state as it goes. */
+  function follow(payment) {
+    const order = payment.orderReference;
+    const done = payment.wait().then((outcome) => {
+      orders.set(order, { saved: JSON.stringify(payment), outcome });
+      live.delete(order);
+      const r = outcome.reconciliation;
+      log(`order ${order}: ${outcome.kind}${r.mpesaReceipt ? ` (receipt ${r.mpesaReceipt})` : ""}`);
+      return outcome;
     });
-    const signed = await push.sign(signer);
-    let answer;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const request = signed.httpRequest(config.environment, await accessToken());
-      let response;
-      try {
-        response = await send(request);
-      } catch (e) {
-        // No answer: the core says whether the push may be on the phone ("check_status_first").
-        const failure = transportFailure(e);
-        answer = { type: "no_answer", failure, action: adviseTransportFailure("init", failure) };
-        break;
-      }
-      answer = classifyInitResponse(response.status, response.body);
-      // What the rejection says: a 401 means refresh the token and retry once.
-      if (answer.type === "rejected" && answer.action === "refresh_token_and_retry" && attempt === 0) {
-        tokens.invalidate();
-        continue;
-      }
-      break;
-    }
-    const detail = answer.type === "accepted" ? `invoice ${answer.invoiceNumber}` : `${answer.kind ?? answer.failure}, ${answer.action}`;
-    log(`checkout ${orderReference}: ${answer.type} (${detail})`);
-    // Accepted, or perhaps on the customer's phone: keep it, so that the status query decides.
-    // Never push again for it before that (a second prompt could charge twice).
-    if (answer.type === "accepted" || answer.action === "check_status_first") {
-      payments.set(orderReference, { push, callback: null, ipns: new Map(), amount: String(amount), waiters: [] });
-    }
-    return answer;
+    live.set(order, { payment, done });
+    return done;
   }
 
-  async function decide(orderReference) {
-    const payment = payments.get(orderReference);
-    if (!payment) return null;
-    const request = orderStatusRequest(config.environment, await accessToken(), orderReference);
-    const { status, body } = await send(request);
-    // Not found yet, or refused: decide on what else is held.
-    const found = parseStatusResponse(status, body).type === "found";
-    return reconcile(
-      { orderReference, amount: payment.amount, currency: "KES" },
-      { callback: payment.callback, ipns: [...payment.ipns.values()], status: found ? body : null },
-    );
+  /** The payment of an order: the live one, or resumed from its saved state (another process, a restart). */
+  function paymentOf(order) {
+    if (live.has(order)) return live.get(order).payment;
+    const record = orders.get(order);
+    if (!record) return null;
+    const payment = client.resume(record.saved);
+    follow(payment);
+    return payment;
+  }
+
+  async function checkout({ orderReference, msisdn, amount }) {
+    try {
+      const payment = await client.startPayment({
+        orderReference,
+        amount,
+        phone: msisdn,
+        customer: { name: "Shop Customer", email: "customer@example.com", identityNumber: "0000000" },
+        description: "Shop order",
+      });
+      orders.set(orderReference, { saved: JSON.stringify(payment), outcome: null });
+      follow(payment);
+      log(`checkout ${orderReference}: the prompt is on the phone`);
+      return { status: "pending" };
+    } catch (e) {
+      // Nothing reached the customer: say so (the order may be paid with another try later).
+      if (e instanceof JengaError && (e.code === "payment_rejected" || e.code === "payment_not_sent")) {
+        log(`checkout ${orderReference}: ${e.outcome.kind} (${e.rejection?.kind ?? e.transportFailure})`);
+        return { status: e.outcome.kind, reason: e.rejection?.kind ?? e.transportFailure };
+      }
+      throw e;
+    }
   }
 
   /** The request listener: `http.createServer(shop.handle)`. */
@@ -139,34 +104,23 @@ export async function createShop(config) {
         return reply(res, 200, await checkout(input));
       }
       if (req.method === "POST" && url.pathname === "/jenga/callback") {
-        const body = await readBody(req);
-        const { refs, callback } = urls.verifyCallback(req.url, body); // throws on a forged URL or body
-        const payment = payments.get(refs.orderReference);
-        if (payment) {
-          payment.callback = body;
-          notify(payment);
-        }
-        log(`callback ${refs.orderReference}: ${callback.outcome.result}${callback.outcome.reason ? ` (${callback.outcome.reason})` : ""}`);
+        const { refs, callback } = client.verifyCallback(req.url, await readBody(req)); // throws on a forged URL or body
+        paymentOf(refs.orderReference)?.handleCallback(callback);
+        log(`callback ${refs.orderReference}: ${callback.outcome.result}`);
         return reply(res, 200, { ok: true });
       }
       if (req.method === "POST" && url.pathname === "/jenga/ipn") {
-        ipnAuth.verify(req.headers.authorization);
-        const body = await readBody(req);
-        const ipn = parseIpn(body);
-        const payment = payments.get(ipn.orderReference);
-        const duplicate = payment?.ipns.has(ipn.dedupeKey) ?? false;
-        if (payment && !duplicate) {
-          payment.ipns.set(ipn.dedupeKey, body);
-          notify(payment);
-        }
-        const about = ipn.orderReference ?? "(no order reference: not from a push)";
-        log(`IPN ${about}: ${ipn.transaction.status}${duplicate ? " (duplicate, ignored)" : ""}`);
+        const ipn = client.verifyIpn(req.headers.authorization, await readBody(req)); // throws unless authenticated
+        if (ipn.orderReference !== null) paymentOf(ipn.orderReference)?.handleIpn(ipn);
+        log(`IPN ${ipn.orderReference ?? "(not from a push)"}: ${ipn.transaction.status}`);
         return reply(res, 200, { ok: true });
       }
       const match = /^\/payments\/([A-Za-z0-9]+)$/.exec(url.pathname);
       if (req.method === "GET" && match) {
-        const decision = await decide(match[1]);
-        return decision ? reply(res, 200, decision) : reply(res, 404, { error: "unknown order" });
+        const record = orders.get(match[1]);
+        if (!record) return reply(res, 404, { error: "unknown order" });
+        const outcome = record.outcome;
+        return reply(res, 200, outcome ? { status: outcome.kind, receipt: outcome.reconciliation.mpesaReceipt } : { status: "pending" });
       }
       reply(res, 404, { error: "not found" });
     } catch (e) {
@@ -177,23 +131,12 @@ export async function createShop(config) {
     }
   }
 
-  /** Resolves once the order has both a callback and an IPN, or after `ms`. */
-  function settled(orderReference, ms) {
-    const payment = payments.get(orderReference);
-    if (!payment) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      const check = () => {
-        if (payment.callback && payment.ipns.size > 0) {
-          clearTimeout(timer);
-          resolve();
-        } else {
-          payment.waiters.push(check);
-        }
-      };
-      check();
-    });
+  /** Resolves to the order's outcome once its payment ends (for tests and the demo). */
+  function outcome(orderReference) {
+    const record = orders.get(orderReference);
+    if (record?.outcome) return Promise.resolve(record.outcome);
+    return live.get(orderReference)?.done ?? Promise.resolve(null);
   }
 
-  return { handle, checkout, decide, settled, payments };
+  return { handle, checkout, outcome, orders };
 }

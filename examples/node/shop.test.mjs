@@ -1,5 +1,6 @@
 // The Node shop against the real sandbox over HTTP: a paid order, a failed
-// one, a duplicated IPN ignored, and a forged callback refused.
+// one, a push refused at initiation, a duplicated IPN ignored, a forged
+// callback refused, and lost push answers that never prompt twice.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -32,48 +33,68 @@ after(() => {
   server.close();
 });
 
-shop = await createShop({
+const lines = [];
+shop = createShop({
   environment: sandboxUrl,
   credentials: { apiKey: "sandbox-api-key", merchantCode: "0000000000", consumerSecret: "sandbox-consumer-secret" },
   privateKeyPem: readFileSync(`${root}/tests/keys/test-pkcs8-2048.pem`, "utf8"),
   callbackSecret: "node example test secret, 32+ bytes long",
   ipn: { username: "sandbox-ipn", password: "sandbox-ipn-password" },
   publicBaseUrl: local,
+  // Quick polls, so a test never waits long.
+  retryPolicy: { firstPollMs: 200, confirmDelayMs: 50, initialBackoffMs: 20, maxPollIntervalMs: 300 },
+  log: (line) => lines.push(line),
 });
 
-async function pay(order, msisdn) {
-  const answer = await fetch(`${local}/checkout`, {
-    method: "POST",
-    body: JSON.stringify({ orderReference: order, paymentReference: `P${order}`, msisdn, amount: "2" }),
-  }).then((r) => r.json());
-  assert.equal(answer.type, "accepted", JSON.stringify(answer));
-  await shop.settled(order, 20000);
-  return fetch(`${local}/payments/${order}`).then((r) => r.json());
+async function control(path, body) {
+  const r = await fetch(`${sandboxUrl}/sandbox/${path}`, { method: body === undefined ? "GET" : "POST", body: body === undefined ? undefined : JSON.stringify(body) });
+  assert.ok(r.ok, await r.clone().text());
+  return r.json();
 }
 
-test("a paid order is confirmed by the IPN and the status query", async () => {
-  const decision = await pay("NODEPAID1", "0722000000");
-  assert.equal(decision.state, "paid");
-  assert.equal(decision.confirmed, true);
-  assert.deepEqual(decision.conflicts, []);
-  assert.match(decision.mpesaReceipt, /^SBX/);
+async function checkout(order, msisdn) {
+  return fetch(`${local}/checkout`, { method: "POST", body: JSON.stringify({ orderReference: order, msisdn, amount: "2" }) }).then((r) => r.json());
+}
+
+async function pay(order, msisdn) {
+  assert.deepEqual(await checkout(order, msisdn), { status: "pending" });
+  const outcome = await shop.outcome(order);
+  const view = await fetch(`${local}/payments/${order}`).then((r) => r.json());
+  return { outcome, view };
+}
+
+test("a paid order: one prompt, paid, confirmed", async () => {
+  const { outcome, view } = await pay("NODEPAID1", "0722000000");
+  assert.equal(outcome.kind, "paid");
+  assert.equal(outcome.reconciliation.confirmed, true);
+  assert.deepEqual(outcome.reconciliation.conflicts, []);
+  assert.equal(view.status, "paid");
+  assert.match(view.receipt, /^SBX/);
+  assert.equal((await control("counters")).pushes.NODEPAID1, 1);
 });
 
 test("a cancelled order ends failed", async () => {
-  const decision = await pay("NODEFAIL1", "0722000001");
-  assert.equal(decision.state, "failed");
-  assert.equal(decision.confirmed, true);
+  const { outcome, view } = await pay("NODEFAIL1", "0722000001");
+  assert.equal(outcome.kind, "failed");
+  assert.equal(view.status, "failed");
 });
 
-test("a duplicated IPN is acknowledged and ignored", async () => {
-  const payment = shop.payments.get("NODEPAID1");
-  const [body] = payment.ipns.values();
+test("a push refused at initiation: nothing reached the customer", async () => {
+  assert.deepEqual(await checkout("NODEREFUSED", "0722000005"), { status: "rejected", reason: "push_failed" });
+});
+
+test("a duplicated IPN is acknowledged and ignored; a wrong password is refused", async () => {
+  await control("settle", { timeoutMs: 5000 });
+  const [body] = JSON.parse(shop.orders.get("NODEPAID1").saved).ipns; // the IPN as received
+  assert.ok(body, "the paid order kept its IPN");
   const auth = new IpnAuth("sandbox-ipn", "sandbox-ipn-password").authorizationHeader();
   for (let i = 0; i < 2; i++) {
     const r = await fetch(`${local}/jenga/ipn`, { method: "POST", headers: { authorization: auth }, body });
     assert.equal(r.status, 200);
   }
-  assert.equal(payment.ipns.size, 1);
+  await shop.outcome("NODEPAID1");
+  assert.equal(JSON.parse(shop.orders.get("NODEPAID1").saved).ipns.length, 1);
+  assert.equal(shop.orders.get("NODEPAID1").outcome.kind, "paid");
   const wrong = await fetch(`${local}/jenga/ipn`, { method: "POST", headers: { authorization: "Basic d3Jvbmc6d3Jvbmc=" }, body });
   assert.equal(wrong.status, 401);
 });
@@ -87,48 +108,16 @@ test("a forged callback is refused", async () => {
   assert.deepEqual(await forged.json(), { error: "callback_token_invalid" });
 });
 
-test("an HTML 502 or a dropped connection on the push: the order is kept for the status query", async () => {
-  // A provider double that answers the token call, then fails the push in the two ambiguous ways.
-  let mode = "html";
-  const fake = createServer((req, res) => {
-    if (req.url.startsWith("/authentication/")) {
-      res.writeHead(200, { "content-type": "application/json" });
-      return res.end(JSON.stringify({ accessToken: "fake.access.token", expiresIn: 3600, tokenType: "Bearer" }));
-    }
-    if (mode === "html") {
-      res.writeHead(502, { "content-type": "text/html" });
-      return res.end("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>");
-    }
-    req.socket.destroy(); // the connection drops before any answer
-  });
-  await new Promise((resolve) => fake.listen(0, "127.0.0.1", resolve));
-  try {
-    const lines = [];
-    const flaky = await createShop({
-      environment: `http://127.0.0.1:${fake.address().port}`,
-      credentials: { apiKey: "k", merchantCode: "0000000000", consumerSecret: "s" },
-      privateKeyPem: readFileSync(`${root}/tests/keys/test-pkcs8-2048.pem`, "utf8"),
-      callbackSecret: "node example test secret, 32+ bytes long",
-      ipn: { username: "u", password: "p" },
-      publicBaseUrl: local,
-      log: (line) => lines.push(line),
-    });
-    const html = await flaky.checkout({ orderReference: "NODE502", paymentReference: "PNODE502", msisdn: "+254 722-000-000", amount: "2" });
-    assert.equal(html.type, "rejected");
-    assert.equal(html.kind, "server_error");
-    assert.equal(html.action, "check_status_first");
-    assert.equal(html.bodyExcerpt, "502 Bad Gateway nginx");
-    assert.ok(flaky.payments.has("NODE502"), "an order that may be on the phone is kept");
-    assert.equal(flaky.payments.get("NODE502").push.msisdn, "254722000000");
-    mode = "drop";
-    const dropped = await flaky.checkout({ orderReference: "NODEDROP", paymentReference: "PNODEDROP", msisdn: "0722000000", amount: "2" });
-    assert.deepEqual(dropped, { type: "no_answer", failure: "connection_lost", action: "check_status_first" });
-    assert.ok(flaky.payments.has("NODEDROP"));
-    assert.deepEqual(lines, [
-      "checkout NODE502: rejected (server_error, check_status_first)",
-      "checkout NODEDROP: no_answer (connection_lost, check_status_first)",
-    ]);
-  } finally {
-    fake.close();
+test("an HTML 504 or a dropped connection after the push was accepted: asked about, one prompt, paid", async () => {
+  await control("faults", [
+    { endpoint: "init", fault: "server_error_html", status: 504, afterAccept: true },
+    { endpoint: "init", fault: "drop_after_accept" },
+  ]);
+  for (const order of ["NODE504", "NODEDROP"]) {
+    const { outcome } = await pay(order, "+254 722-000-000");
+    assert.equal(outcome.kind, "paid", order);
+    assert.equal((await control("counters")).pushes[order], 1, `${order}: one prompt`);
   }
+  assert.ok(lines.includes("checkout NODE504: the prompt is on the phone"), lines.join("\n"));
+  assert.ok(lines.includes("checkout NODEREFUSED: rejected (push_failed)"), lines.join("\n"));
 });
