@@ -8,10 +8,14 @@
 #    test-hooks cdylib, the sandbox; JNA from apt; the Kotlin compiler from npm
 #    (kotlin-compiler@2.4.20) into target/kotlin/.
 # 2. Generates Kotlin, Swift and Python sources in library mode into target/uniffi/.
-# 3. Builds target/uniffi/jenga-stk-kotlin.jar: classes + linux-x86-64/libjenga_stk_uniffi.so
-#    (JNA's resource path), compiles the Kotlin tests against that jar and runs
-#    them on the JVM: every vector, the API tests, the foreign signer
-#    (java.security SHA256withRSA), and an end-to-end payment against the sandbox.
+# 3. Builds target/uniffi/jenga-stk-kotlin.jar: the generated classes, the hand-written
+#    client (bindings-uniffi/kotlin/, package jenga.stk.client) and
+#    linux-x86-64/libjenga_stk_uniffi.so (JNA's resource path); compiles the Kotlin
+#    tests and the example shop (bindings-uniffi/examples/kotlin/) against that jar
+#    and runs them on the JVM: every vector (flows.json and signature_doctor.json
+#    included), the API tests, the foreign signer (java.security SHA256withRSA), an
+#    end-to-end payment with the low-level API, and the client against the sandbox
+#    over real HTTP (one test per fault, asserting on the sandbox's counters).
 # 4. The panic test: the same build of a test-only library (cargo feature
 #    `test-hooks`, own target dir, never in the product jar) shows a Rust panic is
 #    an exception and the JVM survives.
@@ -119,9 +123,10 @@ ls -l "$JAR"
 
 # ---------------------------------------------------------------- Kotlin tests
 step "compile and run the Kotlin tests on the JVM, against the jar"
-TESTS=(bindings-uniffi/tests/kotlin/*.kt)
+# The tests, and the example shop they drive against the sandbox.
+TESTS=(bindings-uniffi/tests/kotlin/*.kt bindings-uniffi/examples/kotlin/*.kt)
 TEST_CLASSES=$OUT/test-classes
-if changed kotlin-tests "${TESTS[@]}" "$KT" || [ ! -d "$TEST_CLASSES" ]; then
+if changed kotlin-tests "${TESTS[@]}" "${CLIENT[@]}" "$KT" || [ ! -d "$TEST_CLASSES" ]; then
   rm -rf "$TEST_CLASSES" && mkdir -p "$TEST_CLASSES"
   "$KOTLINC" -nowarn -cp "$JAR:$JNA" -d "$TEST_CLASSES" "${TESTS[@]}"
   stamped kotlin-tests

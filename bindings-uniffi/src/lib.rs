@@ -1,4 +1,4 @@
-//! Kotlin (JVM, Android) and Swift bindings of the `jenga-stk` core, made with
+//! Kotlin (JVM servers) and Swift bindings of the `jenga-stk` core, made with
 //! uniffi proc-macros. Thin: every item converts types and errors; no payment
 //! logic lives here.
 //!
@@ -7,8 +7,11 @@
 //! * Times are the core's `DateTime`, surfacing as `java.time.Instant` and `Date`.
 //! * Every error is one `JengaError` whose variants carry `code` and `field`.
 //! * Keys, tokens and secrets live in objects whose `toString` is redacted.
-//! * A `ForeignSigner` lets the app sign with a key that never leaves its
-//!   key store.
+//! * A `ForeignSigner` lets a server sign with a key that never leaves its
+//!   HSM or KMS.
+//! * The payment flow (`PaymentFlow`, `SharedTokens`) and the signature
+//!   doctor (`diagnoseSignature`) are the core's; the Kotlin client
+//!   (`jenga.stk.client.JengaClient`, hand-written, `kotlin/`) drives the flow.
 //!
 //! Generate the bindings with the workspace's `uniffi-bindgen` (see
 //! `scripts/uniffi.sh`).

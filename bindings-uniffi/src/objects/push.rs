@@ -99,7 +99,7 @@ impl StkPush {
         Ok(Arc::new(SignedStkPush(self.0.clone().sign(&signer.0)?)))
     }
 
-    /// Signs with the app's own signer (a key in Android Keystore or the iOS keychain).
+    /// Signs with your own signer (a key in an HSM or a cloud KMS on your server).
     pub fn sign_with(&self, signer: Box<dyn ForeignSigner>) -> Result<Arc<SignedStkPush>> {
         let raw = signer.sign(self.0.signing_string().as_bytes().to_vec())?;
         let signature = core::Signature::from_bytes(&raw)?;

@@ -1,5 +1,5 @@
 //! The `Signer` (private key), the `Verifier` (public key) and the
-//! `ForeignSigner` interface for keys kept in a platform key store.
+//! `ForeignSigner` interface for keys kept in an HSM or KMS on the merchant's server.
 
 use std::fmt;
 use std::sync::Arc;
@@ -40,7 +40,7 @@ impl Signer {
         Ok(self.0.sign(&message)?.as_str().to_owned())
     }
 
-    /// The key as PKCS#8 DER, to import it into a platform key store. A secret.
+    /// The key as PKCS#8 DER, to import it into an HSM or a JVM `KeyStore`. A secret.
     pub fn pkcs8_der(&self) -> Result<Vec<u8>> {
         Ok(self.0.to_pkcs8_der()?.to_vec())
     }
@@ -82,8 +82,9 @@ impl Verifier {
     }
 }
 
-/// Signs inside the app: Android Keystore, the iOS keychain, an HSM. The key
-/// never enters the library.
+/// Signs where the merchant's key lives on the server: an HSM, a cloud KMS,
+/// a PKCS#11 token, a JVM `KeyStore`. The key never enters the library (and,
+/// like every merchant secret, never belongs in a mobile app).
 ///
 /// `sign` gets the exact bytes to sign (the UTF-8 signing string) and returns
 /// the raw RSA PKCS#1 v1.5 SHA-256 signature (Java: `Signature.getInstance(

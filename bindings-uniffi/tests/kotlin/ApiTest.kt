@@ -10,7 +10,7 @@ import java.security.spec.PKCS8EncodedKeySpec
 import java.time.Instant
 import java.util.Base64
 
-/** Signs with the JDK, as an app would with a key in Android Keystore: the key never enters the library. */
+/** Signs with the JDK, as a server would with a key in an HSM or KeyStore: the key never enters the library. */
 class JdkSigner(private val key: PrivateKey) : ForeignSigner {
     var calls = 0
     override fun sign(message: ByteArray): ByteArray {
@@ -57,7 +57,7 @@ class ApiTests(private val v: Vectors) {
             foreign.verify(Signer(v.key(pkcs8)).verifier())
             n++
             if (pkcs1 != null) {
-                // A PKCS#1 key exported by the library as PKCS#8 DER, as an app would import it into its key store.
+                // A PKCS#1 key exported by the library as PKCS#8 DER, as a server would import it into its KeyStore or HSM.
                 val der = Signer(v.key(pkcs1)).pkcs8Der()
                 val imported = KeyFactory.getInstance("RSA").generatePrivate(PKCS8EncodedKeySpec(der))
                 val want = push.sign(Signer(v.key(pkcs1))).signature()

@@ -10,6 +10,7 @@ import jenga.stk.*
 import jenga.stk.client.JengaClient
 import jenga.stk.client.Payment
 import jenga.stk.client.PaymentRequest
+import jenga.stk.examples.Shop
 import java.io.File
 import java.math.BigDecimal
 import java.net.InetSocketAddress
@@ -383,6 +384,33 @@ class ClientTests(private val v: Vectors, private val root: File, private val sa
         return "queryStatus Found/NotFound; verifyCallback/verifyIpn refuse forgeries; flow_not_this_payment"
     }
 
+    /** examples/kotlin/Shop.kt, the merchant's whole integration, against the sandbox. */
+    fun exampleShop(): String {
+        val c = client()
+        val orders = java.util.concurrent.ConcurrentHashMap<String, String>()
+        val shop = Shop(c, orders)
+        sandbox.onCallback = shop::callback
+        sandbox.onIpn = shop::ipn
+        val paidOrder = order().orderReference
+        val cancelledOrder = order().orderReference
+        val outcomes = listOf(
+            shop.checkout(paidOrder, BigDecimal("2"), "0722000000"),
+            shop.checkout(cancelledOrder, BigDecimal("2"), "0722000001"),
+        ).map { it.awaitAsync().get(20, TimeUnit.SECONDS) }
+        paid(outcomes[0], "shop")
+        check(outcomes[1].kind == OutcomeKind.FAILED) { "${outcomes[1]}" }
+        sandbox.settle()
+        // The shop's database holds each payment's final state (saved by the webhooks and the awaiter).
+        val end = System.currentTimeMillis() + 5000
+        fun ended(order: String) = orders[order]?.let { Json.parse(it).obj()["ended"] }
+        while ((ended(paidOrder) != "paid" || ended(cancelledOrder) != "failed") && System.currentTimeMillis() < end) Thread.sleep(10)
+        check(ended(paidOrder) == "paid" && ended(cancelledOrder) == "failed") { "saved: ${ended(paidOrder)} ${ended(cancelledOrder)}" }
+        check(sandbox.count("tokenRequests") == 1 && sandbox.refused.get() == 0) { "${sandbox.counters()}" }
+        // A forged callback is refused by the shop's handler.
+        check(shop.callback("/jenga/callback?jenga_order=$paidOrder&jenga_payment=X&jenga_token=forged", "{}".toByteArray()) == 401) { "forged callback" }
+        return "checkout + webhooks: one order PAID, one FAILED, saved states final, a forgery refused"
+    }
+
     fun validationAndSecrets(): String {
         val c = client()
         try {
@@ -425,6 +453,7 @@ class ClientTests(private val v: Vectors, private val root: File, private val sa
         "client: await timeout, save, resume elsewhere" to ::awaitTimeoutAndResume,
         "client: queryStatus and webhook helpers" to ::queryAndWebhooks,
         "client: validation and secrets" to ::validationAndSecrets,
+        "client: the example shop (examples/kotlin/Shop.kt)" to ::exampleShop,
     ).map { (name, test) -> name to { sandbox.reset(); test() } }
 
     override fun close() {

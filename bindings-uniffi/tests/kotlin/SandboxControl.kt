@@ -30,6 +30,14 @@ class SandboxControl(private val root: File, private val binary: String) : AutoC
     @Volatile
     var client: JengaClient? = null
 
+    /** Instead of the handlers below, a merchant's own (the example shop's): (request target, body) -> status. */
+    @Volatile
+    var onCallback: ((String, ByteArray) -> Int)? = null
+
+    /** Instead of the handlers below: (Authorization, body) -> status. */
+    @Volatile
+    var onIpn: ((String?, ByteArray) -> Int)? = null
+
     /** Deliveries the merchant side accepted and handed in, and those it refused. */
     val callbacksHandedIn = AtomicInteger()
     val ipnsHandedIn = AtomicInteger()
@@ -41,7 +49,8 @@ class SandboxControl(private val root: File, private val binary: String) : AutoC
     init {
         server.executor = pool
         server.createContext("/jenga/callback") { ex ->
-            val code = try {
+            val merchant = onCallback
+            val code = if (merchant != null) merchant(ex.requestURI.toString(), ex.requestBody.readAllBytes()) else try {
                 val c = client ?: throw IllegalStateException("no client")
                 val verified = c.verifyCallback(ex.requestURI.toString(), ex.requestBody.readAllBytes())
                 c.payment(verified.refs.orderReference)?.handleCallback(verified)
@@ -53,7 +62,8 @@ class SandboxControl(private val root: File, private val binary: String) : AutoC
             ex.sendResponseHeaders(code, -1); ex.close()
         }
         server.createContext("/jenga/ipn") { ex ->
-            val code = try {
+            val merchant = onIpn
+            val code = if (merchant != null) merchant(ex.requestHeaders.getFirst("Authorization"), ex.requestBody.readAllBytes()) else try {
                 val c = client ?: throw IllegalStateException("no client")
                 val ipn = c.verifyIpn(ex.requestHeaders.getFirst("Authorization"), ex.requestBody.readAllBytes())
                 ipn.orderReference?.let { c.payment(it) }?.handleIpn(ipn)
@@ -86,6 +96,7 @@ class SandboxControl(private val root: File, private val binary: String) : AutoC
     fun reset() {
         call("POST", "/sandbox/reset")
         callbacksHandedIn.set(0); ipnsHandedIn.set(0); refused.set(0)
+        onCallback = null; onIpn = null
     }
 
     fun fault(json: String) = call("POST", "/sandbox/faults", json)
