@@ -68,7 +68,30 @@ def main(root: Path) -> None:
         raise AssertionError("a float amount was accepted")
     except TypeError:
         pass
-    print(f"abi3 wheel OK on Python {sys.version.split()[0]}: {checked} key/signature cases, push, token, callback")
+    # The payment flow: token, push, accepted, then the IPN decides.
+    tokens = j.SharedTokens("uat", j.Credentials(api_key="k", merchant_code="m", consumer_secret="s"))
+    flow = j.PaymentFlow(push.sign(j.Signer.from_pem(key("test-pkcs1-2048"))), j.FlowContext(tokens), seed=1, now=now)
+    flow.poll(now)
+    flow.handle_response(now, 200, None, b'{"accessToken":"a.b.c","expiresIn":900}')
+    flow.poll(now)
+    flow.handle_response(now, 200, None, b'{"status":true,"code":"0","message":"ok"}')
+    assert isinstance(flow.poll(now), j.Wait)
+    flow.handle_ipn(j.parse_ipn(
+        b'{"customer":{"reference":"OR28922980077"},"transaction":{"reference":"R1","amount":2,"status":"SUCCESS"}}'
+    ))
+    done = j.PaymentFlow.from_json(flow.to_json(), j.FlowContext(tokens)).poll(now)
+    assert isinstance(done, j.Done) and done.outcome.kind == "paid"
+    # The clients need the httpx extra: this bare environment has none, and says so.
+    try:
+        import httpx  # noqa: F401
+    except ImportError:
+        try:
+            j.Client(environment="uat", api_key="k", merchant_code="m", consumer_secret="s",
+                     private_key=key("test-pkcs1-2048"), callback_url="https://shop.example.com/cb")
+            raise AssertionError("a Client without httpx")
+        except ImportError as e:
+            assert "jenga-stk[httpx]" in str(e)
+    print(f"abi3 wheel OK on Python {sys.version.split()[0]}: {checked} key/signature cases, push, token, callback, flow")
 
 
 if __name__ == "__main__":

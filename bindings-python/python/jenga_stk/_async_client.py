@@ -340,10 +340,12 @@ class AsyncPayment:
                         raise TimeoutError(f"payment {flow.order_reference} not decided in the time given")
                     delay = min(delay, left)
                 if delay > 0:
+                    # Woken by the timer, or earlier by evidence handed in.
+                    timer = signal[0].call_later(delay, event.set)
                     try:
-                        await asyncio.wait_for(event.wait(), delay)
-                    except asyncio.TimeoutError:
-                        pass
+                        await event.wait()
+                    finally:
+                        timer.cancel()
         finally:
             with self._guard:
                 if self._signal is signal:

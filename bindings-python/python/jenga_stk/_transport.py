@@ -17,6 +17,7 @@ This module decides nothing about payments: the core's flow does.
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 import typing
 
@@ -145,6 +146,9 @@ async def send_async(
             return reply.status_code, reply.headers.get("retry-after"), body.bytes()
 
     try:
+        if sys.version_info >= (3, 11):
+            async with asyncio.timeout(timeout):  # no extra task per request
+                return await exchange()
         return await asyncio.wait_for(exchange(), timeout)
     except asyncio.TimeoutError as e:
         raise NoAnswer("timeout", e) from None
