@@ -38,10 +38,12 @@ class SandboxControl(private val root: File, private val binary: String) : AutoC
     @Volatile
     var onIpn: ((String?, ByteArray) -> Int)? = null
 
-    /** Deliveries the merchant side accepted and handed in, and those it refused. */
-    val callbacksHandedIn = AtomicInteger()
-    val ipnsHandedIn = AtomicInteger()
+    /** Deliveries the merchant side accepted ("callback ORDER", "ipn ORDER"), and those it refused. */
+    private val accepted = java.util.Collections.synchronizedList(ArrayList<String>())
     val refused = AtomicInteger()
+
+    /** How many callbacks (`kind` "callback") or IPNs ("ipn") for `order` were accepted (stale ones of earlier tests do not count). */
+    fun handedIn(kind: String, order: String): Int = synchronized(accepted) { accepted.count { it == "$kind $order" } }
 
     val callbackBase: String
     val callbackSecret = "kotlin client tests: a callback secret of 32+ bytes".toByteArray()
@@ -54,7 +56,7 @@ class SandboxControl(private val root: File, private val binary: String) : AutoC
                 val c = client ?: throw IllegalStateException("no client")
                 val verified = c.verifyCallback(ex.requestURI.toString(), ex.requestBody.readAllBytes())
                 c.payment(verified.refs.orderReference)?.handleCallback(verified)
-                callbacksHandedIn.incrementAndGet()
+                accepted += "callback ${verified.refs.orderReference}"
                 200
             } catch (e: JengaException) {
                 refused.incrementAndGet(); 401
@@ -67,7 +69,7 @@ class SandboxControl(private val root: File, private val binary: String) : AutoC
                 val c = client ?: throw IllegalStateException("no client")
                 val ipn = c.verifyIpn(ex.requestHeaders.getFirst("Authorization"), ex.requestBody.readAllBytes())
                 ipn.orderReference?.let { c.payment(it) }?.handleIpn(ipn)
-                ipnsHandedIn.incrementAndGet()
+                accepted += "ipn ${ipn.orderReference}"
                 200
             } catch (e: JengaException) {
                 refused.incrementAndGet(); 401
@@ -95,7 +97,7 @@ class SandboxControl(private val root: File, private val binary: String) : AutoC
     /** Counters, faults and delivery modes back to their defaults; the merchant side's counts too. */
     fun reset() {
         call("POST", "/sandbox/reset")
-        callbacksHandedIn.set(0); ipnsHandedIn.set(0); refused.set(0)
+        accepted.clear(); refused.set(0)
         onCallback = null; onIpn = null
     }
 
