@@ -1,6 +1,7 @@
 """Cross-check through uniffi's *Python* bindings (not the Python product:
 that is the pyo3 wheel in bindings-python/). The same library that Kotlin and
-Swift load must give the vectors' bytes and codes from a third language.
+Swift load must give the vectors' bytes and codes from a third language,
+including the payment-flow transcripts and the signature doctor.
 
 python3 cross_check.py <repo root> <dir with jenga_stk.py and the .so>
 """
@@ -172,6 +173,107 @@ def transport(i, _):
     return {"action": j.advise_transport_failure(endpoint, failure).name.lower()}
 
 
+def flows():
+    """flows.json (tests/vectors/README.md "Flow transcripts"), saved and restored between steps."""
+    from datetime import datetime, timedelta
+    with open(os.path.join(vectors, "stk_push.json"), encoding="utf-8") as f:
+        page = next(c for c in json.load(f)["cases"] if c["id"] == "page-example")["input"]["request"]
+    with open(os.path.join(vectors, "flows.json"), encoding="utf-8") as f:
+        cases = json.load(f)["cases"]
+    signer = j.Signer(key("test-pkcs1-2048"))
+    ms = lambda p, k: timedelta(milliseconds=p[k])  # noqa: E731
+    steps = 0
+    for c in cases:
+        i = c["input"]
+        request = json.loads(json.dumps(page))
+        if i["callbackUrl"] is not None:
+            request["payment"]["callbackUrl"] = i["callbackUrl"]
+        push = j.StkPush.from_json(json.dumps(request), j.RequestOptions()).sign(signer)
+        tokens = j.SharedTokens(j.Environment("uat"), j.Credentials("key", "merchant", "secret"))
+        urls = j.CallbackUrls(i["callbackSecret"].encode()) if i["callbackSecret"] is not None else None
+        context = j.FlowContext(tokens=tokens, callback_urls=urls)
+        p = i["policy"]
+        policy = j.RetryPolicy(
+            max_pushes=p["maxPushes"], max_retries=p["maxRetries"], initial_backoff=ms(p, "initialBackoffMs"),
+            max_backoff=ms(p, "maxBackoffMs"), confirm_delay=ms(p, "confirmDelayMs"), first_poll=ms(p, "firstPollMs"),
+            max_poll_interval=ms(p, "maxPollIntervalMs"), timeout=ms(p, "timeoutMs"),
+            request_timeout=ms(p, "requestTimeoutMs"), token_wait=ms(p, "tokenWaitMs"))
+        start = datetime.fromisoformat(i["start"].replace("Z", "+00:00"))
+        flow = j.PaymentFlow(push, context, policy, j.StatusSignature.NONE(), int(i["seed"]), start)
+        awaiting = False
+        for n, step in enumerate(i["steps"]):
+            at = f"flows.json {c['id']} step {n}"
+            now = start + timedelta(milliseconds=step["at"])
+
+            def code(call):
+                try:
+                    call()
+                except j.JengaError as e:
+                    return e.code
+                return None
+
+            if "poll" in step:
+                want = step["poll"]
+                try:
+                    a = flow.poll(now)
+                except j.JengaError as e:
+                    assert e.code == want.get("error"), f"{at}: {e!r}"
+                    continue
+                if isinstance(a, j.Action.SEND):
+                    r = a.request
+                    assert r.endpoint.name.lower() == want["send"]["endpoint"] and r.http.url() == want["send"]["url"], at
+                    if r.endpoint == j.Endpoint.INIT:
+                        body = json.loads(bytes(r.http.body()))
+                        assert body["payment"]["paymentReference"] == want["send"]["paymentReference"], at
+                    awaiting = True
+                elif isinstance(a, j.Action.WAIT):
+                    assert a.until == start + timedelta(milliseconds=want["wait"]), f"{at}: {a.until}"
+                else:
+                    o, rec = a.outcome, a.outcome.reconciliation
+                    got = {"kind": o.kind.name.lower(), "state": rec.state.name.lower(),
+                           "decidedBy": rec.decided_by.name.lower() if rec.decided_by else None,
+                           "confirmed": rec.confirmed, "mpesaReceipt": rec.mpesa_receipt,
+                           "amountPaid": rec.amount_paid, "paymentReferences": o.payment_references,
+                           "rejectionKind": o.rejection.kind.name.lower() if o.rejection else None,
+                           "transportFailure": o.transport_failure.name.lower() if o.transport_failure else None}
+                    assert got == want["done"], f"{at}:\n got  {got}\n want {want['done']}"
+            elif "answer" in step:
+                ans = step["answer"]
+                assert code(lambda: flow.handle_response(now, ans["status"], ans.get("retryAfter"), ans["body"].encode())) == step.get("error"), at
+                awaiting = False
+            elif "fail" in step:
+                failure = j.TransportFailure[step["fail"].upper()]
+                assert code(lambda: flow.handle_transport_failure(now, failure)) == step.get("error"), at
+                awaiting = False
+            elif "callback" in step:
+                assert code(lambda: flow.handle_callback(j.parse_callback(step["callback"].encode()))) == step.get("error"), at
+            elif "ipn" in step:
+                assert code(lambda: flow.handle_ipn(j.parse_ipn(step["ipn"].encode()))) == step.get("error"), at
+            elif "check" in step:
+                flow.check_status()
+            else:
+                flow = j.PaymentFlow.from_json(flow.to_json(), context)
+                awaiting = False
+            if not awaiting:
+                saved = flow.to_json()
+                flow = j.PaymentFlow.from_json(saved, context)
+                assert flow.to_json() == saved, f"{at}: restored flow saves differently"
+            steps += 1
+    return len(cases)
+
+
+def doctor(i, _):
+    import base64
+    header = i["signature"].encode() if i.get("signature") is not None else base64.b64decode(i["signatureBytesBase64"])
+    d = j.diagnose_signature(i["body"].encode(), header, key(i["publicKey"]),
+                             key(i["privateKey"]) if i.get("privateKey") else None)
+    out = {"ok": d.ok, "codes": [f.code.name.lower() for f in d.findings], "signedText": d.signed_text,
+           "registeredFingerprint": d.registered_key.fingerprint}
+    if d.signing_key is not None:
+        out["signingKeyFingerprint"] = d.signing_key.fingerprint
+    return out
+
+
 counts = {
     "stk_push.json": run("stk_push.json", stk_push),
     "keys.json": run("keys.json", keys),
@@ -179,5 +281,7 @@ counts = {
     "callbacks.json": run("callbacks.json", callbacks_checked),
     "answers.json": run("answers.json", answers),
     "transport.json": run("transport.json", transport),
+    "flows.json": flows(),
+    "signature_doctor.json": run("signature_doctor.json", doctor),
 }
 print("uniffi-python cross-check: " + ", ".join(f"{k} {v} cases" for k, v in counts.items()) + ": all match")
