@@ -3,7 +3,9 @@
 #   scripts/wasm.sh setup   rustup target, wasm-bindgen-cli pinned to the library, npm tools (idempotent)
 #   scripts/wasm.sh build   wasm32 build, wasm-bindgen (web + nodejs), wasm-opt -Oz, package folder, npm pack
 #   scripts/wasm.sh test    installs the tarball into a scratch project: node --test, tsc --strict, wasm-bindgen-test
-#   scripts/wasm.sh bench   signing speed beside node:crypto (docs/benchmarks.md)
+#   scripts/wasm.sh bench [sign|payments]  signing speed beside node:crypto; payments per second through
+#                           a release sandbox (no delays), with the client's and the sandbox's CPU per payment
+#   scripts/wasm.sh runtimes  one client payment through the sandbox under Node, Bun and Deno (npm's bun and deno)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -119,10 +121,44 @@ JSON
   cargo test -p jenga-stk-wasm-rsa --target wasm32-unknown-unknown 2>&1 | grep -Ev "^\s*(Compiling|Running|Finished|Blocking)"
 }
 
+# One JengaClient payment through the sandbox from `jenga-stk/web`, under Node,
+# Bun and Deno (installed from the npm registry into target/npm/runtimes).
+runtimes() {
+  build
+  local dir="$out/runtimes"
+  mkdir -p "$dir"
+  [ -f "$dir/package.json" ] || echo '{ "name": "jenga-stk-runtimes", "private": true, "type": "module" }' > "$dir/package.json"
+  (cd "$dir" && npm install --no-audit --no-fund --loglevel=error bun@1.4.4 deno@2.9.6 "$(ls "$out"/jenga-stk-*.tgz)" >/dev/null)
+  cp bindings-wasm/tests/runtimes/payment.mjs "$dir/"
+  cargo build -q -p jenga-sandbox --bin jenga-sandbox
+  . scripts/lib/sandbox.sh
+  local runtime sandbox_pid url
+  for runtime in node "$dir/node_modules/.bin/bun" "$dir/node_modules/.bin/deno run -A"; do
+    "$root/target/debug/jenga-sandbox" --public-key "$root/tests/keys/test-pkcs8-2048.pub.pem" \
+      --callback-delay-ms 20 --ipn-delay-ms 20 > "$dir/sandbox.out" 2> "$dir/sandbox.log" &
+    sandbox_pid=$!
+    url=$(wait_for_sandbox "$sandbox_pid" "$dir/sandbox.out" "$dir/sandbox.log")
+    (cd "$dir" && $runtime payment.mjs "$url" "$root") || { kill "$sandbox_pid"; exit 1; }
+    kill "$sandbox_pid"
+  done
+}
+
 case "${1:-}" in
   setup) setup ;;
   build) build ;;
   test) test_js ;;
-  bench) build; dir=$(scratch); cp bindings-wasm/bench/sign.bench.mjs "$dir/"; (cd "$dir" && JENGA_ROOT="$root" node sign.bench.mjs) ;;
-  *) echo "usage: $0 setup|build|test|bench" >&2; exit 2 ;;
+  bench)
+    what=${2:-all}
+    build
+    dir=$(scratch)
+    cp bindings-wasm/bench/*.bench.mjs "$dir/"
+    if [ "$what" = all ] || [ "$what" = sign ]; then (cd "$dir" && JENGA_ROOT="$root" node sign.bench.mjs); fi
+    if [ "$what" = all ] || [ "$what" = payments ]; then
+      log "cargo build --release -p jenga-sandbox (payments per second through a release sandbox, no delays)"
+      cargo build -q --release -p jenga-sandbox --bin jenga-sandbox
+      (cd "$dir" && JENGA_ROOT="$root" JENGA_SANDBOX_BIN="$root/target/release/jenga-sandbox" node payments.bench.mjs)
+    fi
+    ;;
+  runtimes) runtimes ;;
+  *) echo "usage: $0 setup|build|test|bench|runtimes" >&2; exit 2 ;;
 esac
