@@ -55,7 +55,11 @@ impl PaymentFlow {
             _ => Pending::Status,
         };
         let policy = s.policy;
-        match self.context.tokens.grant(now, policy.request_timeout) {
+        // The refresh is held a little longer than its request may take, so
+        // another payment starts a second one only once the first has surely
+        // given up.
+        let lease = policy.request_timeout + policy.request_timeout / 2;
+        match self.context.tokens.grant(now, lease) {
             TokenGrant::Wait => Ok(Action::Wait(now.plus(policy.token_wait))),
             TokenGrant::Refresh(http) => {
                 self.state.pending = Some(Pending::Token);
