@@ -97,6 +97,7 @@
 //! [`StkPush::with_signature`]; [`Pkcs8Key`] still checks and exports keys. The Python wheel uses `aws-lc-rs`, the Kotlin/Swift
 //! library `ring`, the npm package `rsa` (plus WebCrypto in JavaScript).
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 mod amount;
 mod callback;
 mod callback_url;
