@@ -177,7 +177,8 @@ mod diagnose;
 #[cfg(feature = "diagnose")]
 pub use diagnose::{DiagnoseError, Diagnosis, Finding, FindingCode, KeyInfo, diagnose_signature};
 
-/// The repository README's Rust snippets, compiled and run as doctests.
+/// The repository README's Rust snippets, compiled and run as doctests (see
+/// `build.rs`: each runs in a scratch folder with a test key pair).
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!(concat!(env!("OUT_DIR"), "/README.doctest.md"))]
 struct ReadmeDoctests;
