@@ -652,7 +652,11 @@ mod tests {
             Error::from(KeyError::Invalid),
             Error::from(AuthError::IpnAuthInvalid),
             Error::from(FlowError::Busy),
-            Error::from(ParseError::new(ParseErrorKind::NotJson, None, "the body is not JSON")),
+            Error::from(ParseError::new(
+                ParseErrorKind::NotJson,
+                None,
+                "the body is not JSON",
+            )),
         ];
         for e in errors {
             assert_eq!(chain(&e), e.to_string());
