@@ -40,18 +40,21 @@ clippy:
 	$(CARGO) clippy -p jenga-stk --all-targets -- -D warnings
 	$(CARGO) clippy -p jenga-stk --all-targets --no-default-features --features ring -- -D warnings
 	$(CARGO) clippy -p jenga-stk --lib --tests --no-default-features -- -D warnings
+	$(CARGO) clippy -p jenga-stk --lib --tests --no-default-features --features diagnose -- -D warnings
 
 # Unit, integration (conformance vectors + OpenSSL oracle) and doc tests.
 # The workspace build unifies the core's features (the wheel's aws-lc-rs wins),
 # so the core is also tested alone with each signing backend: rsa (default),
 # ring and aws-lc-rs, each against the vectors and a live OpenSSL; and without
-# any backend (bring-your-own-signature only, no RSA code).
+# any backend (bring-your-own-signature only, no RSA code), and then with the
+# signature doctor alone (its RSA public operation is its own pure Rust).
 test-rust:
 	$(CARGO) test --workspace
 	$(CARGO) test -p jenga-stk
 	$(CARGO) test -p jenga-stk --no-default-features --features ring
 	$(CARGO) test -p jenga-stk --no-default-features --features aws-lc-rs
 	$(CARGO) test -p jenga-stk --no-default-features --lib --tests
+	$(CARGO) test -p jenga-stk --no-default-features --features diagnose --lib --tests
 
 # Regenerate the vectors into a scratch folder and require no difference:
 # the committed files are exactly what the independent oracle produces.

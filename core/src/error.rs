@@ -576,15 +576,18 @@ impl fmt::Display for Error {
     }
 }
 
+/// `Error` is a transparent wrapper: its `Display` is the inner error's, so
+/// its `source` is the inner error's source (none), not the inner error
+/// itself, or a chain printer (`anyhow`'s `{:#}`) would print the message twice.
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Validation(e) => Some(e),
-            Error::Key(e) => Some(e),
-            Error::Signature(e) => Some(e),
-            Error::Parse(e) => Some(e),
-            Error::Auth(e) => Some(e),
-            Error::Flow(e) => Some(e),
+            Error::Validation(e) => e.source(),
+            Error::Key(e) => e.source(),
+            Error::Signature(e) => e.source(),
+            Error::Parse(e) => e.source(),
+            Error::Auth(e) => e.source(),
+            Error::Flow(e) => e.source(),
             Error::Rejected(_) => None,
         }
     }
@@ -623,5 +626,41 @@ impl From<FlowError> for Error {
 impl From<AuthError> for Error {
     fn from(e: AuthError) -> Self {
         Error::Auth(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    /// The chain a printer like `anyhow`'s `{:#}` shows: each message once.
+    fn chain(e: &dyn std::error::Error) -> String {
+        let mut out = e.to_string();
+        let mut next = e.source();
+        while let Some(inner) = next {
+            out.push_str(": ");
+            out.push_str(&inner.to_string());
+            next = inner.source();
+        }
+        out
+    }
+
+    #[test]
+    fn the_chain_prints_each_message_once() {
+        let errors = [
+            Error::from(KeyError::Invalid),
+            Error::from(AuthError::IpnAuthInvalid),
+            Error::from(FlowError::Busy),
+            Error::from(ParseError::new(
+                ParseErrorKind::NotJson,
+                None,
+                "the body is not JSON",
+            )),
+        ];
+        for e in errors {
+            assert_eq!(chain(&e), e.to_string());
+            assert!(e.source().is_none());
+        }
     }
 }

@@ -97,6 +97,7 @@
 //! [`StkPush::with_signature`]; [`Pkcs8Key`] still checks and exports keys. The Python wheel uses `aws-lc-rs`, the Kotlin/Swift
 //! library `ring`, the npm package `rsa` (plus WebCrypto in JavaScript).
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 mod amount;
 mod callback;
 mod callback_url;
@@ -176,7 +177,8 @@ mod diagnose;
 #[cfg(feature = "diagnose")]
 pub use diagnose::{DiagnoseError, Diagnosis, Finding, FindingCode, KeyInfo, diagnose_signature};
 
-/// The repository README's Rust snippets, compiled and run as doctests.
+/// The repository README's Rust snippets, compiled and run as doctests (see
+/// `build.rs`: each runs in a scratch folder with a test key pair).
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!(concat!(env!("OUT_DIR"), "/README.doctest.md"))]
 struct ReadmeDoctests;

@@ -95,6 +95,9 @@ struct Scenario {
     answers_after_ms: u64,
     /// The IPN reaches the merchant this long after the customer answers (None: never).
     ipn_after_ms: Option<u64>,
+    /// The IPN may be handed in while a request is in flight (a webhook on
+    /// another thread), not only between requests.
+    ipn_during_requests: bool,
 }
 
 impl Provider {
@@ -163,6 +166,24 @@ fn ipn_body(paid: bool) -> Vec<u8> {
     .into_bytes()
 }
 
+/// Hands the IPN in once its time has come.
+fn deliver_ipn(
+    flow: &mut PaymentFlow,
+    provider: &Provider,
+    s: &Scenario,
+    now: u64,
+    delivered: &mut bool,
+) {
+    if let (Some(prompted), Some(after)) = (provider.prompted_at, s.ipn_after_ms)
+        && !*delivered
+        && now >= prompted + s.answers_after_ms + after
+    {
+        *delivered = true;
+        let ipn = parse_ipn(&ipn_body(s.pays), &Default::default()).unwrap();
+        flow.handle_ipn(ipn).unwrap();
+    }
+}
+
 /// Runs one payment to its end; returns the outcome kind and the provider.
 fn simulate(s: &Scenario, policy: RetryPolicy, seed: u64) -> (OutcomeKind, Provider, u64) {
     let tokens = Arc::new(SharedTokens::for_credentials(
@@ -185,14 +206,7 @@ fn simulate(s: &Scenario, policy: RetryPolicy, seed: u64) -> (OutcomeKind, Provi
     let at = |ms: u64| start.plus(Duration::from_millis(ms));
     for _ in 0..10_000 {
         // The IPN, when its time has come.
-        if let (Some(prompted), Some(after)) = (provider.prompted_at, s.ipn_after_ms)
-            && !ipn_delivered
-            && now >= prompted + s.answers_after_ms + after
-        {
-            ipn_delivered = true;
-            let ipn = parse_ipn(&ipn_body(s.pays), &Default::default()).unwrap();
-            flow.handle_ipn(ipn).unwrap();
-        }
+        deliver_ipn(&mut flow, &provider, s, now, &mut ipn_delivered);
         match flow.poll(at(now)).unwrap() {
             Action::Done(outcome) => return (outcome.kind, provider, now),
             Action::Wait(until) => {
@@ -215,6 +229,9 @@ fn simulate(s: &Scenario, policy: RetryPolicy, seed: u64) -> (OutcomeKind, Provi
                 match fault {
                     Fault::None => {
                         let (status, ra, body) = provider.process(&request, now, s);
+                        if s.ipn_during_requests {
+                            deliver_ipn(&mut flow, &provider, s, now, &mut ipn_delivered);
+                        }
                         flow.handle_response(at(now), status, ra, body.as_bytes())
                             .unwrap();
                     }
@@ -224,6 +241,9 @@ fn simulate(s: &Scenario, policy: RetryPolicy, seed: u64) -> (OutcomeKind, Provi
                     Fault::LostAfter => {
                         provider.process(&request, now, s);
                         now += request.timeout.as_millis() as u64;
+                        if s.ipn_during_requests {
+                            deliver_ipn(&mut flow, &provider, s, now, &mut ipn_delivered);
+                        }
                         flow.handle_transport_failure(at(now), TransportFailure::Timeout)
                             .unwrap();
                     }
@@ -235,6 +255,9 @@ fn simulate(s: &Scenario, policy: RetryPolicy, seed: u64) -> (OutcomeKind, Provi
                         .unwrap(),
                     Fault::GatewayAfter => {
                         provider.process(&request, now, s);
+                        if s.ipn_during_requests {
+                            deliver_ipn(&mut flow, &provider, s, now, &mut ipn_delivered);
+                        }
                         flow.handle_response(at(now), 502, None, HTML_502.as_bytes())
                             .unwrap();
                     }
@@ -257,9 +280,10 @@ proptest! {
         pays in any::<bool>(),
         answers_after_ms in 0u64..120_000,
         ipn_after_ms in proptest::option::of(0u64..60_000),
+        ipn_during_requests in any::<bool>(),
         seed in any::<u64>(),
     ) {
-        let s = Scenario { faults, pays, answers_after_ms, ipn_after_ms };
+        let s = Scenario { faults, pays, answers_after_ms, ipn_after_ms, ipn_during_requests };
         let policy = RetryPolicy::default();
         let (kind, provider, ended_at) = simulate(&s, policy, seed);
         // Never a second prompt: every push after the first found the order unknown.
@@ -298,6 +322,7 @@ fn a_clean_link_always_decides() {
                     pays,
                     answers_after_ms,
                     ipn_after_ms,
+                    ipn_during_requests: true,
                 };
                 let (kind, provider, _) = simulate(&s, RetryPolicy::default(), 1);
                 assert_eq!(provider.prompts, 1);

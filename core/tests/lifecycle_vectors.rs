@@ -396,6 +396,14 @@ fn every_error_code_has_a_vector() {
                     seen.insert(p["code"].as_str().unwrap().to_owned());
                 }
             }
+            // Flow transcripts: a step's own `error` (or a poll's).
+            for step in case["input"]["steps"].as_array().into_iter().flatten() {
+                for err in [&step["error"], &step["poll"]["error"]] {
+                    if let Some(code) = err.as_str() {
+                        seen.insert(code.to_owned());
+                    }
+                }
+            }
         }
     }
     let mut all: Vec<&str> = ProblemCode::ALL.iter().map(|c| c.as_str()).collect();
@@ -431,6 +439,16 @@ fn every_error_code_has_a_vector() {
         .map(|e| e.code()),
     );
     all.extend(["invalid_signature_encoding", "signature_mismatch"]);
+    // A saved flow that is not one (flow_state_invalid) is covered by
+    // core/tests/flow_simulation.rs; the others happen in transcripts.
+    all.extend(
+        [
+            jenga_stk::FlowError::Busy,
+            jenga_stk::FlowError::Idle,
+            jenga_stk::FlowError::NotThisPayment,
+        ]
+        .map(|e| e.code()),
+    );
     let missing: Vec<&&str> = all.iter().filter(|c| !seen.contains(**c)).collect();
     assert!(
         missing.is_empty(),

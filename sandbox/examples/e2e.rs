@@ -1,11 +1,11 @@
-//! An end-to-end STK push payment, printed step by step: token, signed push,
-//! callback (URL token verified), IPN (Basic auth verified), status query and
-//! the reconciled decision. Exits 0 only if the payment ends paid.
+//! An end-to-end STK push payment, printed step by step: the core's payment
+//! flow decides every request (token, signed push, status queries) and the
+//! outcome; this program only moves bytes (reqwest for requests, axum for the
+//! merchant's callback and IPN endpoints, which authenticate what they
+//! receive and hand it to the flow). Exits 0 only if the payment ends paid.
 //!
-//! Every request is built and every reply read by the `jenga-stk` core; this
-//! program only does the I/O (reqwest for requests, axum for the callback and
-//! IPN listener). `make demo` runs it against the local sandbox; the same
-//! program runs against the provider's UAT:
+//! `make demo` runs it against the local sandbox; the same program runs
+//! against the provider's UAT:
 //!
 //! ```sh
 //! JENGA_ENV=uat JENGA_API_KEY=… JENGA_MERCHANT_CODE=… JENGA_CONSUMER_SECRET=… \
@@ -13,6 +13,9 @@
 //! JENGA_CALLBACK_LISTEN=127.0.0.1:8080 JENGA_CALLBACK_PUBLIC_URL=https://your-tunnel.example \
 //!   cargo run -p jenga-sandbox --example e2e
 //! ```
+
+#[path = "driver/mod.rs"]
+mod driver;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -24,12 +27,11 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::routing::post;
+use driver::{Evidence, Until, drive, now};
 use jenga_stk::{
-    AccessToken, Amount, AmountDecimals, AmountEncoding, AmountStyle, CallbackOutcome,
-    CallbackUrls, Credentials, DateTime, Environment, Evidence, Expected, HttpRequest,
-    InitResponse, IpnAuth, Limits, PaymentState, RequestOptions, Signer, StatusResponse,
-    StatusSignature, StkPush, TokenAction, TokenState, classify_init_response,
-    order_status_request, parse_ipn, parse_status_response, reconcile,
+    Amount, AmountDecimals, AmountEncoding, AmountStyle, CallbackUrls, Credentials, Environment,
+    FlowContext, IpnAuth, Limits, OutcomeKind, PaymentFlow, RequestOptions, RetryPolicy,
+    SharedTokens, Signer, StkPush, parse_ipn,
 };
 use tokio::sync::mpsc;
 
@@ -43,22 +45,22 @@ fn required(name: &str) -> Result<String, Failure> {
     env(name).ok_or_else(|| format!("set {name}").into())
 }
 
-struct Received {
-    kind: &'static str,
-    target: String,
-    authorization: Option<String>,
-    body: Vec<u8>,
+/// What the merchant's endpoints need to authenticate deliveries.
+struct Endpoints {
+    urls: CallbackUrls,
+    ipn_auth: IpnAuth,
+    evidence: mpsc::UnboundedSender<Evidence>,
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     match run().await {
-        Ok(PaymentState::Paid) => {
+        Ok(OutcomeKind::Paid) => {
             println!("\n== RESULT: PAID");
             ExitCode::SUCCESS
         }
-        Ok(state) => {
-            println!("\n== RESULT: {state:?} (not paid)");
+        Ok(kind) => {
+            println!("\n== RESULT: {} (not paid)", kind.code());
             ExitCode::FAILURE
         }
         Err(e) => {
@@ -68,22 +70,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn send(http: &reqwest::Client, request: &HttpRequest) -> Result<(u16, Vec<u8>), Failure> {
-    let method = reqwest::Method::from_bytes(request.method.as_str().as_bytes())?;
-    let mut builder = http.request(method, &request.url);
-    for (name, value) in &request.headers {
-        builder = builder.header(name, value);
-    }
-    let response = builder.body(request.body.clone()).send().await?;
-    Ok((response.status().as_u16(), response.bytes().await?.to_vec()))
-}
-
-fn now() -> DateTime {
-    DateTime::from_system_time(SystemTime::now())
-}
-
-async fn run() -> Result<PaymentState, Failure> {
-    let limits = Limits::default();
+async fn run() -> Result<OutcomeKind, Failure> {
     let environment = Environment::parse(&required("JENGA_ENV")?)?;
     let credentials = Credentials::new(
         required("JENGA_API_KEY")?,
@@ -111,62 +98,41 @@ async fn run() -> Result<PaymentState, Failure> {
         },
         ..RequestOptions::default()
     };
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()?;
+    let stamp = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)?
+        .as_millis();
+    let secret = env("JENGA_CALLBACK_SECRET")
+        .unwrap_or_else(|| format!("demo-only-secret-{stamp}-padding-to-32-bytes"));
+    let urls = CallbackUrls::new(secret.as_bytes())?;
     println!("== environment: {}", environment.base_url());
 
-    // The merchant's callback and IPN listener.
+    // The merchant's callback and IPN endpoints: authenticate, then hand in.
     let listen: SocketAddr = env("JENGA_CALLBACK_LISTEN")
         .unwrap_or_else(|| "127.0.0.1:0".into())
         .parse()?;
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let local = listener.local_addr()?;
     let public = env("JENGA_CALLBACK_PUBLIC_URL").unwrap_or_else(|| format!("http://{local}"));
-    let (tx, mut rx) = mpsc::unbounded_channel::<Received>();
-    let tx = Arc::new(tx);
+    let (tx, mut evidence) = mpsc::unbounded_channel();
+    let endpoints = Arc::new(Endpoints {
+        urls: urls.clone(),
+        ipn_auth,
+        evidence: tx,
+    });
     let app = Router::new()
-        .route(
-            "/jenga/callback",
-            post(|s, u, h, b| receive(s, "callback", u, h, b)),
-        )
-        .route("/jenga/ipn", post(|s, u, h, b| receive(s, "ipn", u, h, b)))
-        .with_state(tx);
+        .route("/jenga/callback", post(callback))
+        .route("/jenga/ipn", post(ipn))
+        .with_state(endpoints);
     tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
             eprintln!("listener: {e}");
         }
     });
-    println!("== merchant listener on {local} (public: {public}); IPN URL {public}/jenga/ipn");
+    println!("== merchant endpoints on {local} (public: {public}); IPN URL {public}/jenga/ipn");
 
-    // 1. Token.
-    let mut tokens = TokenState::new(environment.clone(), credentials);
-    let token: AccessToken = match tokens.next_action(now()) {
-        TokenAction::Use(t) => t,
-        TokenAction::Refresh(request) => {
-            println!(
-                "\n1. token request\n{}",
-                indent(&request.to_redacted_string())
-            );
-            let (status, body) = send(&http, &request).await?;
-            let token = tokens.on_response(status, &body, now(), &limits)?;
-            println!(
-                "   HTTP {status}: token received, expires at {} (refreshed 60 s before)",
-                token.expires_at()
-            );
-            token.access_token().clone()
-        }
-    };
-
-    // 2. The signed STK push.
-    let stamp = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)?
-        .as_millis();
+    // The push: validated, with a callback URL carrying its own token, signed.
     let order_reference = format!("OR{stamp}");
     let payment_reference = format!("PAY{stamp}");
-    let secret = env("JENGA_CALLBACK_SECRET")
-        .unwrap_or_else(|| format!("demo-only-secret-{stamp}-padding-to-32-bytes"));
-    let urls = CallbackUrls::new(secret.as_bytes())?;
     let callback_url = urls.callback_url(
         &format!("{public}/jenga/callback"),
         &order_reference,
@@ -182,159 +148,106 @@ async fn run() -> Result<PaymentState, Failure> {
     });
     let push = StkPush::from_json(body.to_string().as_bytes(), &options)?;
     println!(
-        "\n2. STK push\n   signing string: {}",
+        "\n1. STK push for order {order_reference}\n   signing string: {}",
         push.signing_string()
     );
     let signed = push.sign(&signer)?;
     signed.verify(&signer.verifier())?;
-    println!(
-        "   signature (RSA-SHA256, Base64): {}…",
-        &signed.signature().as_str().get(..32).unwrap_or_default()
-    );
-    let request = signed.http_request(&environment, &token);
-    println!("{}", indent(&request.to_redacted_string()));
-    let (status, reply) = send(&http, &request).await?;
-    match classify_init_response(status, &reply, &limits) {
-        InitResponse::Accepted(ok) => println!(
-            "   HTTP {status}: accepted (code {}), invoice {}",
-            ok.code,
-            ok.invoice_number.as_deref().unwrap_or("?")
-        ),
-        InitResponse::Rejected(r) => return Err(format!("push refused: {r}").into()),
-    }
 
-    // 3 and 4. The callback and the IPN, each authenticated.
-    let deadline = tokio::time::Instant::now() + wait;
-    let (mut callback, mut ipns) = (None, Vec::new());
-    while callback.is_none() || ipns.is_empty() {
-        let Ok(Some(msg)) = tokio::time::timeout_at(deadline, rx.recv()).await else {
-            println!("   (stopped waiting after {} s)", wait.as_secs());
-            break;
-        };
-        match msg.kind {
-            "callback" => match urls.verify_callback(&msg.target, &msg.body, &limits) {
-                Ok((_, cb)) => {
-                    let outcome = match &cb.outcome {
-                        CallbackOutcome::Paid(p) => format!(
-                            "paid {} (receipt {}, {})",
-                            p.amount,
-                            p.mpesa_receipt,
-                            p.transaction_date
-                                .map_or_else(|| "no date".to_owned(), |d| d.to_string())
-                        ),
-                        CallbackOutcome::Failed(f) => {
-                            format!("failed: {} ({})", f.reason.code(), cb.result_code)
-                        }
-                    };
-                    println!("\n3. callback received; URL token verified; {outcome}");
-                    callback = Some(cb);
-                }
-                Err(e) => println!("\n3. callback REFUSED ({}): {e}", e.code()),
-            },
-            _ => match ipn_auth.verify(msg.authorization.as_deref()) {
-                Ok(()) => {
-                    let ipn = parse_ipn(&msg.body, &limits)?;
-                    println!(
-                        "\n4. IPN received; Basic auth verified; {} {} {} (dedupe key {})",
-                        ipn.transaction.status.as_str(),
-                        ipn.transaction.amount,
-                        ipn.transaction
-                            .currency
-                            .as_deref()
-                            .unwrap_or("(no currency)"),
-                        ipn.dedupe_key()
-                    );
-                    if !ipns
-                        .iter()
-                        .any(|i: &jenga_stk::Ipn| i.dedupe_key() == ipn.dedupe_key())
-                    {
-                        ipns.push(ipn);
-                    }
-                }
-                Err(e) => println!("\n4. IPN REFUSED ({}): {e}", e.code()),
-            },
-        }
-    }
-
-    // 5. The status query.
-    let request = order_status_request(
-        &environment,
-        &token,
-        &order_reference,
-        StatusSignature::None,
-    )?;
-    let (status, reply) = send(&http, &request).await?;
-    let found = match parse_status_response(status, &reply, &limits)? {
-        StatusResponse::Found(found) => {
-            println!(
-                "\n5. status query: order {} {} (paid {} of {})",
-                found.order.order_reference,
-                found.order.status.as_str(),
-                found.order.amount_paid,
-                found.order.order_amount
-            );
-            Some(found)
-        }
-        other => {
-            println!("\n5. status query: {other:?}");
-            None
-        }
+    // The flow: one SharedTokens per client, the callback secret for pushes
+    // sent again, the policy's deadline as the waiting time.
+    let tokens = Arc::new(SharedTokens::for_credentials(environment, credentials));
+    let context = FlowContext::new(tokens).with_callback_urls(urls);
+    let policy = RetryPolicy {
+        timeout: wait,
+        first_poll: Duration::from_secs(2),
+        ..RetryPolicy::default()
     };
+    let seed = u64::try_from(stamp % u128::from(u64::MAX)).unwrap_or(1);
+    let mut flow = PaymentFlow::new(signed, context, policy, None, seed, now());
+    let http = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .build()?;
+    let mut log = |line: String| println!("   {line}");
 
-    // 6. The decision.
-    let decision = reconcile(
-        &Expected {
-            order_reference: order_reference.clone(),
-            amount: Some(amount),
-            currency: Some("KES".into()),
-        },
-        &Evidence {
-            callback: callback.as_ref(),
-            ipns: &ipns,
-            status: found.as_ref(),
-        },
-    );
+    println!("\n2. the flow pushes (token first)");
+    drive(
+        &mut flow,
+        &http,
+        Until::Pushed,
+        Some(&mut evidence),
+        &mut log,
+    )
+    .await?;
+    if let Some(accepted) = flow.accepted() {
+        println!(
+            "   accepted (code {}), invoice {}: the prompt is on the phone",
+            accepted.code,
+            accepted.invoice_number.as_deref().unwrap_or("?")
+        );
+    }
+    // Saved with the order in a real shop; any process can resume it.
+    let saved = flow.to_json();
     println!(
-        "\n6. reconciled: {:?}, decided by {:?}, confirmed {}, receipt {:?}, conflicts {}",
-        decision.state,
-        decision.decided_by,
-        decision.confirmed,
-        decision.mpesa_receipt,
-        decision.conflicts.len()
+        "   flow state saved ({} bytes of JSON, no secrets)",
+        saved.len()
     );
-    for c in &decision.conflicts {
+
+    println!("\n3. waiting for the customer: callback, IPN, status queries");
+    let outcome = drive(&mut flow, &http, Until::Done, Some(&mut evidence), &mut log)
+        .await?
+        .ok_or("the flow stopped without an outcome")?;
+    let r = &outcome.reconciliation;
+    println!(
+        "\n4. outcome: {} ({}, decided by {}, confirmed {}, receipt {:?}, {} push(es))",
+        outcome.kind.code(),
+        r.state.code(),
+        r.decided_by.map_or("nothing", |s| s.code()),
+        r.confirmed,
+        r.mpesa_receipt,
+        outcome.payment_references.len()
+    );
+    for c in &r.conflicts {
         println!("   conflict: {}", c.description);
     }
-    Ok(if decision.confirmed {
-        decision.state
-    } else {
-        PaymentState::Pending
-    })
+    Ok(outcome.kind)
 }
 
-async fn receive(
-    State(tx): State<Arc<mpsc::UnboundedSender<Received>>>,
-    kind: &'static str,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> StatusCode {
-    let authorization = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let _ = tx.send(Received {
-        kind,
-        target: uri.to_string(),
-        authorization,
-        body: body.to_vec(),
-    });
-    StatusCode::OK
+async fn callback(State(e): State<Arc<Endpoints>>, uri: Uri, body: Bytes) -> StatusCode {
+    match e
+        .urls
+        .verify_callback(&uri.to_string(), &body, &Limits::default())
+    {
+        Ok((_, cb)) => {
+            println!("   <- callback, URL token verified");
+            let _ = e.evidence.send(Evidence::Callback(cb));
+            StatusCode::OK
+        }
+        Err(err) => {
+            println!("   <- callback REFUSED ({})", err.code());
+            StatusCode::NOT_FOUND
+        }
+    }
 }
 
-fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("   | {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+async fn ipn(State(e): State<Arc<Endpoints>>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    let authorization = headers.get("authorization").and_then(|v| v.to_str().ok());
+    if let Err(err) = e.ipn_auth.verify(authorization) {
+        println!("   <- IPN REFUSED ({})", err.code());
+        return StatusCode::UNAUTHORIZED;
+    }
+    match parse_ipn(&body, &Limits::default()) {
+        Ok(ipn) => {
+            println!(
+                "   <- IPN, Basic auth verified (dedupe key {})",
+                ipn.dedupe_key()
+            );
+            let _ = e.evidence.send(Evidence::Ipn(Box::new(ipn)));
+            StatusCode::OK
+        }
+        Err(err) => {
+            println!("   <- IPN unreadable ({})", err.code());
+            StatusCode::BAD_REQUEST
+        }
+    }
 }

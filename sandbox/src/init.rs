@@ -16,6 +16,7 @@ use crate::auth::{bearer_ok, revoke_presented_token};
 use crate::control::Count;
 use crate::control::fault::{Endpoint, Fault};
 use crate::delivery;
+use crate::diagnosis;
 use crate::misbehave;
 use crate::outcome::{self, Outcome};
 use crate::responses;
@@ -97,6 +98,16 @@ fn push(app: &Arc<App>, headers: &HeaderMap, body: &[u8]) -> Response {
         &app.limits,
     );
     if !verified {
+        eprintln!(
+            "[sandbox] 403 Invalid signature for order {:?}: {}",
+            push.order_reference,
+            diagnosis::explain(
+                &app.config.public_key_pem,
+                header(headers, "signature"),
+                body,
+                app.config.signature_amount,
+            )
+        );
         return responses::forbidden();
     }
 

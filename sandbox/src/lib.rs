@@ -42,6 +42,7 @@ mod auth;
 pub mod config;
 mod control;
 mod delivery;
+mod diagnosis;
 mod init;
 mod misbehave;
 pub mod outcome;

@@ -271,3 +271,89 @@ fn signature_amount_from_the_environment() {
         assert_eq!(status, expected, "JENGA_SANDBOX_SIGNATURE_AMOUNT={value}");
     }
 }
+
+/// A 403 answers exactly as the provider does, and the sandbox's log (its
+/// standard error) says which mistake the signature doctor found.
+#[test]
+fn a_403_says_in_the_log_which_mistake_it_was() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::{Command, Stdio};
+    let key = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/keys/test-pkcs1-2048.pub.pem");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let merchant = runtime.block_on(Merchant::start());
+    for (mode, signed, order, expected) in [
+        (
+            "as-sent",
+            "KESORLOG10722000000{amount}",
+            "ORLOG1",
+            "wrong_order",
+        ),
+        ("as-sent", "ORLOG2 KES 0722000000 2", "ORLOG2", "separators"),
+        (
+            "as-sent",
+            "ORLOG3KES07220000002.00",
+            "ORLOG3",
+            "amount_text",
+        ),
+        (
+            "two-decimals",
+            "ORLOG4KES07220000002",
+            "ORLOG4",
+            "signature_amount",
+        ),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_jenga-sandbox"))
+            .args([
+                "--bind",
+                "127.0.0.1:0",
+                "--signature-amount",
+                mode,
+                "--public-key",
+            ])
+            .arg(&key)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let client = Client::new(line.trim().to_owned());
+        let (status, body) = runtime.block_on(async {
+            let token = client.token().await;
+            let body = push_body(
+                order,
+                &format!("PAY{order}"),
+                "0722000000",
+                "2",
+                &merchant.callback_url(),
+            );
+            let r = client
+                .push_signed(&token, &body, &signed.replace("{amount}", "2"))
+                .await
+                .unwrap();
+            (r.status().as_u16(), json(r).await)
+        });
+        child.kill().unwrap();
+        let _ = child.wait();
+        let mut log = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut log)
+            .unwrap();
+        assert_eq!(status, 403, "{mode} {signed}");
+        assert_provider_error(&body, 403, "FORBIDDEN");
+        let line = log
+            .lines()
+            .find(|l| l.contains("403 Invalid signature"))
+            .unwrap_or_else(|| panic!("no 403 line in the log:\n{log}"));
+        assert!(
+            line.contains(order) && line.contains(expected),
+            "{mode} {signed}: {line}"
+        );
+    }
+}

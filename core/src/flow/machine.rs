@@ -55,7 +55,11 @@ impl PaymentFlow {
             _ => Pending::Status,
         };
         let policy = s.policy;
-        match self.context.tokens.grant(now, policy.request_timeout) {
+        // The refresh is held a little longer than its request may take, so
+        // another payment starts a second one only once the first has surely
+        // given up.
+        let lease = policy.request_timeout + policy.request_timeout / 2;
+        match self.context.tokens.grant(now, lease) {
             TokenGrant::Wait => Ok(Action::Wait(now.plus(policy.token_wait))),
             TokenGrant::Refresh(http) => {
                 self.state.pending = Some(Pending::Token);
@@ -114,6 +118,16 @@ impl PaymentFlow {
         let pending = self.state.pending.take().ok_or(FlowError::Idle)?;
         let used = self.used_token.take();
         let retry_after = retry_after.and_then(parse_retry_after);
+        if self.state.phase == Phase::Done && pending == Pending::Push {
+            // Ended while the push was in flight (a successful IPN came
+            // first): its answer only informs; it moves nothing.
+            if let InitResponse::Accepted(accepted) =
+                classify_init_response(status, body, &self.context.limits)
+            {
+                self.state.accepted = Some(accepted);
+            }
+            return Ok(());
+        }
         match pending {
             Pending::Token => {
                 let answer = self.context.tokens.on_refresh_response(
@@ -177,12 +191,16 @@ impl PaymentFlow {
     ) -> Result<(), FlowError> {
         let pending = self.state.pending.take().ok_or(FlowError::Idle)?;
         self.used_token = None;
+        if pending == Pending::Token {
+            self.context.tokens.on_refresh_failed();
+        }
+        if self.state.phase == Phase::Done && pending != Pending::Status {
+            // Ended while the request was in flight: nothing to retry or ask.
+            return Ok(());
+        }
         self.state.last_failure = Some(failure);
         match pending {
-            Pending::Token => {
-                self.context.tokens.on_refresh_failed();
-                self.token_failed(now, None, None);
-            }
+            Pending::Token => self.token_failed(now, None, None),
             Pending::Push => match advise_transport_failure(Endpoint::Init, failure) {
                 NextAction::CheckStatusFirst => self.confirm_push(now),
                 // Nothing was sent: send the same push again, a bounded number of times.
@@ -454,11 +472,20 @@ impl PaymentFlow {
         }
     }
 
+    /// Ends the flow with `kind`; a payment, once decided paid, stays paid,
+    /// and a failure is only ever replaced by a payment.
     fn finish(&mut self, kind: OutcomeKind) {
         let s = &mut self.state;
         s.phase = Phase::Done;
         s.confirm = false;
-        s.ended = Some(kind);
+        let keep = match s.ended {
+            Some(OutcomeKind::Paid) => kind != OutcomeKind::Paid,
+            Some(OutcomeKind::Failed) => !matches!(kind, OutcomeKind::Paid | OutcomeKind::Failed),
+            _ => false,
+        };
+        if !keep {
+            s.ended = Some(kind);
+        }
     }
 }
 

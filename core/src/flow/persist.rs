@@ -295,6 +295,8 @@ impl PaymentFlow {
         let mut state = read_state(json, &context)?;
         // An answer that was awaited when the flow was saved is lost.
         match state.pending.take() {
+            // Ended while the push was in flight: it stays ended.
+            Some(Pending::Push) if state.ended.is_some() => {}
             Some(Pending::Push) => {
                 state.last_failure = Some(TransportFailure::ConnectionLost);
                 state.phase = Phase::Confirming;

@@ -298,6 +298,15 @@ def flow_cases():
                                              done(20100, "failed", "failed", "status_query", True)]))
     c.append(case("redelivered-ipn-changes-nothing", "The same IPN three times: paid once, the same outcome.",
                   start() + accepted(900) + [ipn(3000, IPN_PAID), ipn(3001, IPN_PAID), ipn(3002, IPN_PAID), paid_by_ipn(3002)]))
+    c.append(case("ipn-while-pushing-then-timeout",
+                  "A successful IPN comes while the push awaits its answer: paid at once; the lost answer that follows changes nothing (no second push).",
+                  start() + [ipn(500, IPN_PAID), fail(30100, "timeout"), paid_by_ipn(30100)]))
+    c.append(case("ipn-while-pushing-then-accepted",
+                  "A successful IPN comes while the push awaits its answer: paid at once; the acceptance that follows only informs.",
+                  start() + [ipn(500, IPN_PAID), answer(900, 200, ACCEPTED), paid_by_ipn(900)]))
+    c.append(case("saved-with-an-ipn-while-pushing",
+                  "Paid by an IPN while the push was in flight, saved and restored: still paid, not asked about again.",
+                  start() + [ipn(500, IPN_PAID), at(600, {"restore": True}), paid_by_ipn(600)]))
     return c
 
 
