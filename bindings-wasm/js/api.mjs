@@ -396,9 +396,14 @@ export function makeApi(
     return remember(use(() => wasm.parseIpn(b)), b);
   }
 
+  /**
+   * The signing string of a received body, from the body's own texts (with `Verifier`, to check a
+   * request signed elsewhere). In the second module (`jenga-stk/web`: after `await
+   * initializeSyncSigner()`).
+   */
   function signingStringOfBody(body) {
     const b = bytes(body, "body");
-    return use(() => wasm.signingStringOfBody(b));
+    return use(() => rsa().signingStringOfBody(b));
   }
 
   /** Per-payment callback URLs carrying an HMAC-SHA256 token; verifies received callbacks. */

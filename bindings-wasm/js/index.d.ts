@@ -367,6 +367,10 @@ export class IpnAuth {
   authorizationHeader(): string;
 }
 
+/**
+ * The signing string of a received body, from the body's own texts (with `Verifier`, to check a
+ * request signed elsewhere). In the second module: `jenga-stk/web` needs `await initializeSyncSigner()`.
+ */
 export function signingStringOfBody(body: Body): string;
 
 export type PaymentState = "paid" | "failed" | "pending";

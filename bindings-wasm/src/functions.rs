@@ -4,7 +4,7 @@ use jenga_stk::{
     AccessToken, Amount, CallbackUrls, Endpoint, Evidence, Expected, Limits, RequestOptions,
     Signature, StatusResponse, StatusSignature, StkPush, TransportFailure,
     advise_transport_failure, classify_init_response, order_status_request, parse_callback,
-    parse_ipn, parse_status_response, parse_token_response, reconcile, signing_string_of_body,
+    parse_ipn, parse_status_response, parse_token_response, reconcile,
 };
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -92,12 +92,6 @@ pub fn stk_push_http_request(
         .with_signature_base64(signature_base64)
         .map_err(error)?;
     http_out(&signed.http_request(&env, &token))
-}
-
-/// The signing string of a received body, from the body's own texts.
-#[wasm_bindgen(js_name = signingStringOfBody)]
-pub fn signing_string_of_body_js(body: &[u8]) -> Result<String, JsValue> {
-    signing_string_of_body(body, &Limits::default()).map_err(error)
 }
 
 /// Checks Base64 signature text (bring your own signature).

@@ -47,6 +47,7 @@ test("jenga-stk/web needs initialize(), then works from bytes; the second module
   assert.throws(() => web.SyncSigner.fromPem(pem), (e) => e instanceof web.JengaError && e.code === "not_initialized" && /initializeSyncSigner/.test(e.message));
   assert.throws(() => new web.Verifier(pub), (e) => e instanceof web.JengaError && e.code === "not_initialized");
   assert.throws(() => web.diagnoseSignature(page.expected.body, page.expected.signature, pub), (e) => e.code === "not_initialized");
+  assert.throws(() => web.signingStringOfBody(page.expected.body), (e) => e.code === "not_initialized");
   web.initializeSyncSignerSync(readFileSync(require.resolve("jenga-stk/jenga_stk_wasm_rsa_bg.wasm")));
   await web.initializeSyncSigner(); // idempotent
   const signer = await web.Signer.fromPem(pem);
@@ -55,6 +56,7 @@ test("jenga-stk/web needs initialize(), then works from bytes; the second module
   assert.equal(signed.signature, page.expected.signature);
   new web.Verifier(pub).verify(signed.push.signingString, signed.signature);
   assert.equal(web.diagnoseSignature(signed.push.body, signed.signature, pub).ok, true);
+  assert.equal(web.signingStringOfBody(signed.push.body), page.expected.signingString);
 });
 
 test("the CommonJS entry runs the client's flow too", async () => {
