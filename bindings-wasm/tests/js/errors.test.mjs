@@ -129,3 +129,55 @@ test("keys, secrets and signatures", async () => {
     assert.equal(e.field, field);
   }
 });
+
+test("the payment flow's bad input and misuse are JengaErrors with their codes", async () => {
+  const signed = jenga.StkPush.create(page).signSync(jenga.SyncSigner.fromPem(pem));
+  const tokens = new jenga.SharedTokens("uat", { apiKey: "k", merchantCode: "m", consumerSecret: "s" });
+  const trap = new Proxy({}, { get: () => { throw new Error("trap"); }, ownKeys: () => { throw new Error("trap"); } });
+  const make = (context, options) => new jenga.PaymentFlow(signed, context, options);
+  for (const push of [undefined, null, {}, page, jenga.StkPush.create(page), trap]) {
+    expectJengaError(() => new jenga.PaymentFlow(push, { tokens }), "invalid_type");
+  }
+  for (const context of [undefined, null, {}, { tokens: {} }, { tokens, callbackUrls: {} }, { tokens, callbackUrls: signed }, trap]) {
+    expectJengaError(() => make(context), "invalid_type");
+  }
+  for (const seed of [-1, 1.5, "1", -1n, 1n << 64n, NaN]) expectJengaError(() => make({ tokens }, { seed }), "invalid_type");
+  for (const now of ["2024", NaN, Infinity, {}, trap]) expectJengaError(() => make({ tokens }, { now }), "invalid_type");
+  expectJengaError(() => make({ tokens }, { policy: { firstPollMs: -1 } }), "invalid_option");
+  expectJengaError(() => make({ tokens }, { policy: { maxPushes: 2 ** 32 } }), "invalid_option");
+  expectJengaError(() => make({ tokens }, { policy: { timeoutMs: 1e15 } }), "invalid_option");
+  expectJengaError(() => make({ tokens }, { policy: { firstPollMs: "100" } }), "invalid_type");
+  expectJengaError(() => make({ tokens }, { policy: { firstPol: 1 } }), "invalid_option");
+  expectJengaError(() => make({ tokens }, { policy: trap }), "invalid_type");
+  expectJengaError(() => make({ tokens }, { statusSignature: "not base64!" }), "invalid_signature_encoding");
+
+  const flow = make({ tokens }, { seed: 3n, now: 0 });
+  expectJengaError(() => flow.handleResponse(0, 200, null, "{}"), "flow_idle");
+  expectJengaError(() => flow.handleTransportFailure(0, "timeout"), "flow_idle");
+  assert.equal(flow.poll(0).type, "send");
+  expectJengaError(() => flow.poll(0), "flow_busy");
+  for (const status of [0, 99, 600, 200.5, "200", null]) expectJengaError(() => flow.handleResponse(0, status, null, "{}"), "invalid_type");
+  expectJengaError(() => flow.handleResponse(0, 200, 5, "{}"), "invalid_type");
+  expectJengaError(() => flow.handleResponse(0, 200, null, 42), "invalid_type");
+  expectJengaError(() => flow.handleTransportFailure(0, "reset"), "invalid_type");
+  expectJengaError(() => flow.handleTransportFailure(0, undefined), "invalid_type");
+  // Bad input did not consume the awaited answer: the flow still takes it.
+  flow.handleTransportFailure(0, "connect_failed");
+  for (const evidence of [undefined, null, "{}", {}, new Uint8Array(2), trap]) {
+    expectJengaError(() => flow.handleCallback(evidence), "invalid_type");
+    expectJengaError(() => flow.handleIpn(evidence), "invalid_type");
+  }
+  for (const saved of [undefined, 42, trap]) expectJengaError(() => jenga.PaymentFlow.fromJSON(saved, { tokens }), "invalid_type");
+  for (const saved of ["", "{}", "[]", "null", '{"version":2}', JSON.stringify({ ...flow.toJSON(), phase: "flying" }), "x".repeat(100)]) {
+    expectJengaError(() => jenga.PaymentFlow.fromJSON(saved, { tokens }), "flow_state_invalid");
+  }
+  expectJengaError(() => jenga.PaymentFlow.fromJSON("x".repeat(20 * 1024 * 1024), { tokens }), "body_too_large");
+  assert.equal(jenga.PaymentFlow.fromJSON(flow.toJSON(), { tokens }).phase, "starting");
+
+  for (const options of [undefined, null, 42, {}, { credentials: null }, trap]) expectJengaError(() => new jenga.JengaClient(options));
+  const client = new jenga.JengaClient({ credentials: { apiKey: "k", merchantCode: "m", consumerSecret: "s" }, privateKeyPem: pem, callbackUrl: "https://x.example/cb", fetch: () => Promise.reject(new Error("unused")) });
+  for (const details of [undefined, null, 42, trap]) await assert.rejects(client.startPayment(details), (e) => e instanceof jenga.JengaError && e.code === "invalid_type");
+  await assert.rejects(client.startPayment({}, { signal: {} }), (e) => e.code === "invalid_type" && e.field === "signal");
+  await assert.rejects(client.queryStatus(42), (e) => e.code === "invalid_type");
+  expectJengaError(() => client.resume(42), "invalid_type");
+});
