@@ -1,9 +1,13 @@
 """Moving bytes for the clients, over httpx (the optional extra ``jenga-stk[httpx]``).
 
 One request at a time, as the core's ``FlowRequest`` describes it: its
-``timeout`` covers the whole request, body included (a server dripping its
-body cannot hold a payment for longer). A request that got no HTTP answer
-raises ``NoAnswer`` with the core's ``TransportFailure`` code:
+``timeout`` covers the whole request, body included, so a server dripping
+its body cannot hold a payment. The async send is cut exactly at the
+deadline (``asyncio.timeout``). The blocking one streams the body and stops
+at the deadline between chunks; each socket operation is also bounded by
+httpx's per-operation timeouts (the same value), so a connection that stalls
+completely mid-body is cut at most one timeout late. A request that got no
+HTTP answer raises ``NoAnswer`` with the core's ``TransportFailure`` code:
 
 * ``connect_failed``: nothing was sent (refused, DNS, TLS, a connection
   that could not be had in time);
@@ -119,8 +123,6 @@ def send(client: "httpx.Client", request: HttpRequest, timeout: float, max_body:
                     break
                 if time.monotonic() > deadline:
                     raise _Deadline()
-            if time.monotonic() > deadline:
-                raise _Deadline()
             return reply.status_code, reply.headers.get("retry-after"), body.bytes()
     except _Deadline as e:
         raise NoAnswer("timeout", e) from None
