@@ -135,7 +135,7 @@ pub use error::{
 };
 pub use flow::{
     Action, FLOW_STATE_VERSION, FlowContext, FlowRequest, Outcome, OutcomeKind, PaymentFlow, Phase,
-    RetryPolicy, SharedTokens, TokenGrant,
+    QueryAction, QueryResult, RetryPolicy, SharedTokens, StatusQuery, TokenGrant,
 };
 pub use http::{Environment, HttpRequest, Method};
 #[cfg(feature = "http")]

@@ -5,6 +5,7 @@ mod machine;
 mod outcome;
 mod persist;
 mod policy;
+mod query;
 mod tokens;
 
 use std::sync::Arc;
@@ -24,6 +25,7 @@ use crate::token::AccessToken;
 
 pub use outcome::{Outcome, OutcomeKind};
 pub use policy::RetryPolicy;
+pub use query::{QueryAction, QueryResult, StatusQuery};
 pub use tokens::{SharedTokens, TokenGrant};
 
 /// The version written into saved flows; [`PaymentFlow::from_json`] reads it.
@@ -308,6 +310,13 @@ impl PaymentFlow {
     /// comes later (a successful IPN turns any outcome into `paid`).
     pub fn outcome(&self) -> Option<Outcome> {
         self.state.ended.map(|kind| self.state.outcome(kind))
+    }
+
+    /// The decision over everything seen so far, before the flow ends too
+    /// (a callback saying paid shows as paid, not confirmed, while the
+    /// status query is awaited).
+    pub fn reconciliation(&self) -> crate::reconcile::Reconciliation {
+        self.state.reconciliation()
     }
 
     /// Asks for a status query at the next [`poll`](Self::poll), even past

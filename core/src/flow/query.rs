@@ -1,0 +1,305 @@
+//! One order status query, sans-IO: the token (shared with the client's
+//! payments), one retry after a 401 with a new token, and bounded retries with
+//! backoff after a 5xx, a 429 or no answer; then the answer, or why there is
+//! none. For a client's "what does the provider say about this order?", so no
+//! binding decides about retries itself.
+
+use std::sync::Arc;
+
+use super::{FlowRequest, RetryPolicy, SharedTokens, TokenGrant};
+use crate::error::FlowError;
+use crate::json::Limits;
+use crate::response::{Endpoint, NextAction, Rejection, TransportFailure};
+use crate::signing::Signature;
+use crate::status::{StatusResponse, StatusSignature, order_status_request, parse_status_response};
+use crate::time::DateTime;
+use crate::token::{AccessToken, TokenResponse};
+
+/// What a status query wants next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)]
+pub enum QueryAction {
+    /// Send this request, then hand in its answer or failure.
+    Send(FlowRequest),
+    /// Nothing to do before this instant.
+    Wait(DateTime),
+    /// The provider's answer (found, not found, or its refusal after the
+    /// retries), or `None` with the last transport failure when no answer came.
+    Done(QueryResult),
+}
+
+/// The end of a status query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryResult {
+    /// The answer, when one came.
+    pub response: Option<StatusResponse>,
+    /// When none came: how the last attempt failed.
+    pub transport_failure: Option<TransportFailure>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pending {
+    Token,
+    Status,
+}
+
+/// One status query for an order. Like [`PaymentFlow`](super::PaymentFlow):
+/// `poll`, send, hand the answer in, until [`QueryAction::Done`].
+#[derive(Debug)]
+pub struct StatusQuery {
+    order_reference: String,
+    status_signature: Option<Signature>,
+    policy: RetryPolicy,
+    tokens: Arc<SharedTokens>,
+    limits: Limits,
+    rng: u64,
+    pending: Option<Pending>,
+    used_token: Option<AccessToken>,
+    retried_401: bool,
+    retries: u32,
+    next_at: Option<DateTime>,
+    done: Option<QueryResult>,
+}
+
+impl StatusQuery {
+    /// A query for `order_reference` with the client's tokens; `seed` feeds
+    /// the backoff's jitter.
+    pub fn new(
+        order_reference: &str,
+        tokens: Arc<SharedTokens>,
+        policy: RetryPolicy,
+        status_signature: Option<Signature>,
+        seed: u64,
+    ) -> StatusQuery {
+        StatusQuery {
+            order_reference: order_reference.trim().to_owned(),
+            status_signature,
+            policy,
+            tokens,
+            limits: Limits::default(),
+            rng: seed,
+            pending: None,
+            used_token: None,
+            retried_401: false,
+            retries: 0,
+            next_at: None,
+            done: None,
+        }
+    }
+
+    /// What to do next at `now`.
+    pub fn poll(&mut self, now: DateTime) -> Result<QueryAction, FlowError> {
+        if self.pending.is_some() {
+            return Err(FlowError::Busy);
+        }
+        if let Some(done) = &self.done {
+            return Ok(QueryAction::Done(done.clone()));
+        }
+        if let Some(at) = self.next_at
+            && now.unix_millis() < at.unix_millis()
+        {
+            return Ok(QueryAction::Wait(at));
+        }
+        let timeout = self.policy.request_timeout;
+        let lease = timeout + timeout / 2;
+        match self.tokens.grant(now, lease) {
+            TokenGrant::Wait => Ok(QueryAction::Wait(now.plus(self.policy.token_wait))),
+            TokenGrant::Refresh(http) => {
+                self.pending = Some(Pending::Token);
+                Ok(QueryAction::Send(FlowRequest {
+                    endpoint: Endpoint::Token,
+                    http,
+                    timeout,
+                }))
+            }
+            TokenGrant::Use(token) => {
+                let signature = match &self.status_signature {
+                    Some(sig) => StatusSignature::Provided(sig.clone()),
+                    None => StatusSignature::None,
+                };
+                let http = order_status_request(
+                    self.tokens.environment(),
+                    &token,
+                    &self.order_reference,
+                    signature,
+                )
+                .map_err(|e| FlowError::InvalidState(e.to_string()))?;
+                self.pending = Some(Pending::Status);
+                self.used_token = Some(token);
+                Ok(QueryAction::Send(FlowRequest {
+                    endpoint: Endpoint::Status,
+                    http,
+                    timeout,
+                }))
+            }
+        }
+    }
+
+    /// The answer to the last request sent.
+    pub fn handle_response(
+        &mut self,
+        now: DateTime,
+        status: u16,
+        body: &[u8],
+    ) -> Result<(), FlowError> {
+        let pending = self.pending.take().ok_or(FlowError::Idle)?;
+        let used = self.used_token.take();
+        match pending {
+            Pending::Token => {
+                match self
+                    .tokens
+                    .on_refresh_response(status, body, now, &self.limits)
+                {
+                    Ok(TokenResponse::Token(_)) => self.next_at = None,
+                    Ok(TokenResponse::Rejected(r)) if r.action == NextAction::RetryWithBackoff => {
+                        self.retry(now, None)
+                    }
+                    // Refused credentials: no answer about the order can come.
+                    Ok(TokenResponse::Rejected(r)) => {
+                        self.finish(Some(StatusResponse::Rejected(r)), None)
+                    }
+                    Err(_) => self.retry(now, None),
+                }
+            }
+            Pending::Status => match parse_status_response(status, body, &self.limits) {
+                Ok(StatusResponse::Rejected(r)) => self.refused(now, r, used),
+                Ok(answer) => self.finish(Some(answer), None),
+                Err(_) => self.retry(now, None),
+            },
+        }
+        Ok(())
+    }
+
+    /// The last request got no HTTP answer.
+    pub fn handle_transport_failure(
+        &mut self,
+        now: DateTime,
+        failure: TransportFailure,
+    ) -> Result<(), FlowError> {
+        let pending = self.pending.take().ok_or(FlowError::Idle)?;
+        self.used_token = None;
+        if pending == Pending::Token {
+            self.tokens.on_refresh_failed();
+        }
+        self.retry(now, Some(failure));
+        Ok(())
+    }
+
+    fn refused(&mut self, now: DateTime, r: Rejection, used: Option<AccessToken>) {
+        match r.action {
+            NextAction::RefreshTokenAndRetry if !self.retried_401 => {
+                if let Some(token) = used {
+                    self.tokens.invalidate(&token);
+                }
+                self.retried_401 = true;
+                self.next_at = None;
+            }
+            NextAction::RetryWithBackoff if self.retries < self.policy.max_retries => {
+                self.retries += 1;
+                self.next_at = Some(now.plus(self.backoff()));
+            }
+            _ => self.finish(Some(StatusResponse::Rejected(r)), None),
+        }
+    }
+
+    fn retry(&mut self, now: DateTime, failure: Option<TransportFailure>) {
+        if self.retries < self.policy.max_retries {
+            self.retries += 1;
+            self.next_at = Some(now.plus(self.backoff()));
+        } else {
+            self.finish(None, failure);
+        }
+    }
+
+    fn backoff(&mut self) -> std::time::Duration {
+        self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.rng;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        self.policy.backoff(self.retries, z ^ (z >> 31))
+    }
+
+    fn finish(&mut self, response: Option<StatusResponse>, failure: Option<TransportFailure>) {
+        self.done = Some(QueryResult {
+            response,
+            transport_failure: failure,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::Environment;
+    use crate::token::Credentials;
+
+    fn query() -> StatusQuery {
+        let tokens = Arc::new(SharedTokens::for_credentials(
+            Environment::Uat,
+            Credentials::new("k", "m", "s").unwrap(),
+        ));
+        StatusQuery::new(" OR1 ", tokens, RetryPolicy::default(), None, 1)
+    }
+
+    fn send(q: &mut StatusQuery, now: DateTime) -> Endpoint {
+        match q.poll(now).unwrap() {
+            QueryAction::Send(r) => r.endpoint,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    const TOKEN: &[u8] = br#"{"accessToken":"eyJ.a.b","expiresIn":900}"#;
+    const FOUND: &[u8] = br#"{"status":true,"code":"0","data":{"order":{"orderReference":"OR1","orderAmount":2,"orderStatus":"Pending"}}}"#;
+    const EXPIRED: &[u8] =
+        br#"{"status":false,"code":401,"message":"Invalid or expired access token"}"#;
+
+    #[test]
+    fn a_401_costs_one_new_token_then_the_answer() {
+        let mut q = query();
+        let t = DateTime::from_unix_millis(1_700_000_000_000);
+        assert_eq!(send(&mut q, t), Endpoint::Token);
+        q.handle_response(t, 200, TOKEN).unwrap();
+        assert_eq!(send(&mut q, t), Endpoint::Status);
+        q.handle_response(t, 401, EXPIRED).unwrap();
+        assert_eq!(send(&mut q, t), Endpoint::Token);
+        q.handle_response(t, 200, TOKEN).unwrap();
+        assert_eq!(send(&mut q, t), Endpoint::Status);
+        q.handle_response(t, 200, FOUND).unwrap();
+        let QueryAction::Done(result) = q.poll(t).unwrap() else {
+            panic!()
+        };
+        assert!(matches!(result.response, Some(StatusResponse::Found(_))));
+    }
+
+    #[test]
+    fn unavailable_is_retried_within_the_policy_then_reported() {
+        let mut q = query();
+        let mut t = DateTime::from_unix_millis(1_700_000_000_000);
+        assert_eq!(send(&mut q, t), Endpoint::Token);
+        q.handle_response(t, 200, TOKEN).unwrap();
+        for _ in 0..=RetryPolicy::default().max_retries {
+            loop {
+                match q.poll(t).unwrap() {
+                    QueryAction::Wait(at) => t = at,
+                    QueryAction::Send(r) => {
+                        assert_eq!(r.endpoint, Endpoint::Status);
+                        break;
+                    }
+                    QueryAction::Done(d) => panic!("{d:?}"),
+                }
+            }
+            q.handle_transport_failure(t, TransportFailure::Timeout)
+                .unwrap();
+        }
+        let QueryAction::Done(result) = q.poll(t).unwrap() else {
+            panic!()
+        };
+        assert_eq!(result.response, None);
+        assert_eq!(result.transport_failure, Some(TransportFailure::Timeout));
+        assert_eq!(q.poll(t).unwrap(), QueryAction::Done(result));
+        assert_eq!(
+            q.handle_transport_failure(t, TransportFailure::Timeout),
+            Err(FlowError::Idle)
+        );
+    }
+}
