@@ -37,18 +37,26 @@ fn doctests(readme: &str, keys: &Path) -> String {
     ];
     let mut out = String::new();
     let mut in_rust = false;
+    let mut attributes = "";
     let mut block: Vec<&str> = Vec::new();
     for line in readme.lines() {
         if !in_rust {
-            if line.trim_end() == "```rust" {
-                in_rust = true;
-                block.clear();
+            // `rust` blocks run; `rust,no_run` blocks (they would need the
+            // network) are compiled only.
+            match line.trim_end() {
+                "```rust" => attributes = "rust,standalone_crate",
+                "```rust,no_run" => attributes = "rust,no_run,standalone_crate",
+                _ => continue,
             }
+            in_rust = true;
+            block.clear();
             continue;
         }
         if line.trim_end() == "```" {
             in_rust = false;
-            out.push_str("```rust,standalone_crate\n");
+            out.push_str("```");
+            out.push_str(attributes);
+            out.push('\n');
             let wrap = !block.iter().any(|l| l.contains("fn main"));
             if wrap {
                 for p in &preamble {

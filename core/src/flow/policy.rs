@@ -59,6 +59,50 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// Checks the policy makes sense, reporting every problem at once (field
+    /// paths `policy.<field>`): at least one push; a first poll, a confirm
+    /// delay and a token wait of at least a millisecond (zero would poll the
+    /// provider in a tight loop); backoff and poll caps not below their
+    /// starts; a positive timeout and request timeout.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        use crate::error::{ProblemCode, Problems};
+        let mut p = Problems::default();
+        let ms = Duration::from_millis(1);
+        if self.max_pushes == 0 {
+            p.push(
+                "policy.maxPushes",
+                ProblemCode::InvalidOption,
+                "must be at least 1",
+            );
+        }
+        for (field, value) in [
+            ("policy.confirmDelay", self.confirm_delay),
+            ("policy.firstPoll", self.first_poll),
+            ("policy.tokenWait", self.token_wait),
+            ("policy.timeout", self.timeout),
+            ("policy.requestTimeout", self.request_timeout),
+        ] {
+            if value < ms {
+                p.push(field, ProblemCode::InvalidOption, "must be at least 1 ms");
+            }
+        }
+        if self.max_backoff < self.initial_backoff {
+            p.push(
+                "policy.maxBackoff",
+                ProblemCode::InvalidOption,
+                "must not be shorter than initialBackoff",
+            );
+        }
+        if self.max_poll_interval < self.first_poll {
+            p.push(
+                "policy.maxPollInterval",
+                ProblemCode::InvalidOption,
+                "must not be shorter than firstPoll",
+            );
+        }
+        p.into_result(())
+    }
+
     /// The wait before retry number `retry` (1 for the first): `initial ×
     /// 2^(retry−1)`, capped at `max_backoff`, then jittered to between half
     /// and all of it by `random` (so many clients do not retry in step).
@@ -119,6 +163,28 @@ mod tests {
             ..p
         };
         assert_eq!(zero.backoff(3, 99), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_policy_that_would_spin_is_refused_with_every_problem() {
+        assert!(RetryPolicy::default().validate().is_ok());
+        let bad = RetryPolicy {
+            max_pushes: 0,
+            first_poll: Duration::ZERO,
+            max_backoff: Duration::from_millis(1),
+            ..RetryPolicy::default()
+        };
+        let e = bad.validate().unwrap_err();
+        let fields: Vec<&str> = e.problems().iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["policy.maxPushes", "policy.firstPoll", "policy.maxBackoff"]
+        );
+        assert!(
+            e.problems()
+                .iter()
+                .all(|p| p.code.as_str() == "invalid_option")
+        );
     }
 
     #[test]
