@@ -2,21 +2,26 @@
 # Kotlin and Swift bindings (bindings-uniffi/): set up, generate, build, test.
 #
 #   scripts/uniffi.sh        # everything below; exits non-zero on any failure
+#   scripts/uniffi.sh --select-class jenga.stk.tests.ClientTest   # only these JUnit tests
+#                            # (any JUnit console launcher selector; the other steps still run)
 #
 # 1. Setup (idempotent, skips what is present): the workspace uniffi-bindgen
 #    (debug, `cli` feature, built once), the product cdylib, a separate
-#    test-hooks cdylib, the sandbox; JNA from apt; the Kotlin compiler from npm
-#    (kotlin-compiler@2.4.20) into target/kotlin/.
+#    test-hooks cdylib, the sandbox; from apt: JNA, JUnit 5 (its console
+#    launcher, junit-platform-console-standalone) and Jackson (the tests read
+#    the vectors with it); the Kotlin compiler from npm (kotlin-compiler@2.4.20)
+#    into target/kotlin/.
 # 2. Generates Kotlin, Swift and Python sources in library mode into target/uniffi/.
 # 3. Builds target/uniffi/jenga-stk-kotlin.jar: the generated classes, the hand-written
 #    client (bindings-uniffi/kotlin/, package jenga.stk.client) and
 #    linux-x86-64/libjenga_stk_uniffi.so (JNA's resource path); compiles the Kotlin
 #    tests and the example shop (bindings-uniffi/examples/kotlin/) against that jar
-#    and runs them on the JVM: every vector (flows.json and signature_doctor.json
+#    and runs them on the JVM with the JUnit 5 console launcher (any failure
+#    fails the script; XML reports in target/uniffi/junit/): every vector (flows.json and signature_doctor.json
 #    included), the API tests, the foreign signer (java.security SHA256withRSA), an
 #    end-to-end payment with the low-level API, and the client against the sandbox
 #    over real HTTP (one test per fault, asserting on the sandbox's counters).
-# 4. The panic test: the same build of a test-only library (cargo feature
+# 4. The panic test (JUnit too): the same build of a test-only library (cargo feature
 #    `test-hooks`, own target dir, never in the product jar) shows a Rust panic is
 #    an exception and the JVM survives.
 # 5. The uniffi-Python cross-check (Python's product is the pyo3 wheel).
@@ -59,6 +64,12 @@ if [ ! -f /usr/share/java/jna.jar ]; then
   as_root apt-get update -qq && as_root apt-get install -y -qq libjna-java >/dev/null
 fi
 JNA=/usr/share/java/jna.jar
+JUNIT=/usr/share/java/junit-platform-console-standalone.jar
+JACKSON=/usr/share/java/jackson-databind.jar:/usr/share/java/jackson-core.jar:/usr/share/java/jackson-annotations.jar
+if [ ! -f "$JUNIT" ] || [ ! -f /usr/share/java/jackson-databind.jar ]; then
+  echo "installing JUnit 5 and Jackson (apt junit5 libjackson2-databind-java)"
+  as_root apt-get update -qq && as_root apt-get install -y -qq junit5 libjackson2-databind-java >/dev/null
+fi
 if [ ! -x "$KOTLIN_HOME/bin/kotlinc-jvm" ]; then
   echo "installing the Kotlin compiler $KOTLIN_VERSION (npm kotlin-compiler)"
   command -v npm >/dev/null || fail "npm is required to fetch the Kotlin compiler"
@@ -122,17 +133,26 @@ build_jar product "$KT" "$OUT/lib/$LIB" "$JAR"
 ls -l "$JAR"
 
 # ---------------------------------------------------------------- Kotlin tests
-step "compile and run the Kotlin tests on the JVM, against the jar"
+step "compile the Kotlin tests and run them on JUnit 5, against the jar"
 # The tests, and the example shop they drive against the sandbox.
 TESTS=(bindings-uniffi/tests/kotlin/*.kt bindings-uniffi/examples/kotlin/*.kt)
 TEST_CLASSES=$OUT/test-classes
 if changed kotlin-tests "${TESTS[@]}" "${CLIENT[@]}" "$KT" || [ ! -d "$TEST_CLASSES" ]; then
   rm -rf "$TEST_CLASSES" && mkdir -p "$TEST_CLASSES"
-  "$KOTLINC" -nowarn -cp "$JAR:$JNA" -d "$TEST_CLASSES" "${TESTS[@]}"
+  "$KOTLINC" -nowarn -cp "$JAR:$JNA:$JUNIT:$JACKSON" -d "$TEST_CLASSES" "${TESTS[@]}"
   stamped kotlin-tests
 fi
+# Runs the JUnit console launcher: exit status 1 on any failed test, 2 when none ran.
+junit() { # classpath, launcher arguments...
+  local cp=$1; shift
+  java -Djenga.root="$ROOT" -Djenga.sandbox="$ROOT/target/debug/jenga-sandbox" -jar "$JUNIT" \
+    --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests --class-path "$cp" "$@"
+}
 # No jna.library.path: JNA must load the library from the jar.
-java -cp "$JAR:$TEST_CLASSES:$JNA:$STDLIB" jenga.stk.tests.MainKt "$ROOT" "$ROOT/target/debug/jenga-sandbox"
+selection=(--scan-class-path "$TEST_CLASSES" --include-classname '.*Test')
+if [ $# -gt 0 ]; then selection=("$@"); fi
+junit "$JAR:$TEST_CLASSES:$JNA:$STDLIB:$JACKSON" --reports-dir "$OUT/junit" "${selection[@]}" \
+  || fail "Kotlin tests failed (reports: $OUT/junit)"
 
 step "panic test (test-hooks library, its own jar)"
 HOOKS_JAR=$OUT/jenga-stk-kotlin-test-hooks.jar
@@ -140,10 +160,11 @@ build_jar test-hooks "$KT_HOOKS" "$OUT/lib-test-hooks/$LIB" "$HOOKS_JAR"
 PANIC_CLASSES=$OUT/panic-classes
 if changed panic-test bindings-uniffi/tests/kotlin-panic/PanicTest.kt "$KT_HOOKS" || [ ! -d "$PANIC_CLASSES" ]; then
   rm -rf "$PANIC_CLASSES" && mkdir -p "$PANIC_CLASSES"
-  "$KOTLINC" -nowarn -cp "$HOOKS_JAR:$JNA" -d "$PANIC_CLASSES" bindings-uniffi/tests/kotlin-panic/PanicTest.kt
+  "$KOTLINC" -nowarn -cp "$HOOKS_JAR:$JNA:$JUNIT" -d "$PANIC_CLASSES" bindings-uniffi/tests/kotlin-panic/PanicTest.kt
   stamped panic-test
 fi
-java -cp "$HOOKS_JAR:$PANIC_CLASSES:$JNA:$STDLIB" jenga.stk.tests.panic.PanicTestKt 2>"$OUT/panic-stderr.txt" \
+# The panics' messages go to stderr (uniffi logs them): kept in a file, shown on failure.
+junit "$HOOKS_JAR:$PANIC_CLASSES:$JNA:$STDLIB" --select-class jenga.stk.tests.panic.PanicTest 2>"$OUT/panic-stderr.txt" \
   || { cat "$OUT/panic-stderr.txt" >&2; fail "panic test failed"; }
 
 # ---------------------------------------------------------------- Python cross-check

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::types::{Outcome, Problem, Rejection};
+use crate::types::{HttpStatus, Outcome, Problem, Rejection};
 
 /// Every failure of the library. Each variant carries `code` (stable, e.g.
 /// `invalid_phone`), `field` (the field or JSON path, when the error is about
@@ -264,10 +264,10 @@ pub(crate) fn amount_error(e: &jenga_stk::AmountError) -> JengaError {
     }
 }
 
-/// A status outside 100-599.
-pub(crate) fn http_status(status: u16) -> Result<u16, JengaError> {
-    if (100..=599).contains(&status) {
-        Ok(status)
+/// The status as the core takes it; a validation error outside 100-599.
+pub(crate) fn http_status(status: HttpStatus) -> Result<u16, JengaError> {
+    if (100..=599).contains(&status.0) {
+        Ok(status.wire())
     } else {
         Err(JengaError::Validation {
             code: "validation_failed".to_owned(),

@@ -8,8 +8,8 @@ use jenga_stk::{DateTime, Limits};
 use crate::error::{JengaError, http_status};
 use crate::objects::{AccessToken, Environment, HttpRequest, Signer, Token, TokenResponse};
 use crate::types::{
-    Endpoint, Expected, InitResponse, Ipn, NextAction, OrderStatus, Reconciliation, RequestOptions,
-    StatusResponse, StkCallback, TransportFailure,
+    Endpoint, Expected, HttpStatus, InitResponse, Ipn, NextAction, OrderStatus, Reconciliation,
+    RequestOptions, StatusResponse, StkCallback, TransportFailure,
 };
 
 type Result<T> = std::result::Result<T, JengaError>;
@@ -26,8 +26,14 @@ pub fn request_options_from_json(json: String) -> Result<RequestOptions> {
 /// or empty body is a rejection by its HTTP status, with `bodyExcerpt` for logs;
 /// a status no HTTP server sends is an unknown answer, `CheckStatusFirst`).
 #[uniffi::export]
-pub fn classify_init_response(status: u16, body: Vec<u8>) -> InitResponse {
-    core::classify_init_response(status, &body, &Limits::default()).into()
+pub fn classify_init_response(status: HttpStatus, body: Vec<u8>) -> InitResponse {
+    let mut answer: InitResponse =
+        core::classify_init_response(status.wire(), &body, &Limits::default()).into();
+    if let InitResponse::Rejected { rejection } = &mut answer {
+        // The status as given, also when no u16 holds it.
+        rejection.http_status = status;
+    }
+    answer
 }
 
 /// What to do when a request to `endpoint` got no HTTP answer: after a
@@ -41,7 +47,11 @@ pub fn advise_transport_failure(endpoint: Endpoint, failure: TransportFailure) -
 /// Parses the token answer received at `now` (your clock); a refusal, or an
 /// answer that is not JSON, is `TokenResponse.Rejected`.
 #[uniffi::export]
-pub fn parse_token_response(status: u16, body: Vec<u8>, now: DateTime) -> Result<TokenResponse> {
+pub fn parse_token_response(
+    status: HttpStatus,
+    body: Vec<u8>,
+    now: DateTime,
+) -> Result<TokenResponse> {
     let status = http_status(status)?;
     Ok(
         match core::parse_token_response(status, &body, now, &Limits::default())? {
@@ -105,7 +115,7 @@ pub fn order_status_request(
 
 /// Parses the status query's answer; an answer that is not JSON is `Rejected`.
 #[uniffi::export]
-pub fn parse_status_response(status: u16, body: Vec<u8>) -> Result<StatusResponse> {
+pub fn parse_status_response(status: HttpStatus, body: Vec<u8>) -> Result<StatusResponse> {
     let status = http_status(status)?;
     Ok(core::parse_status_response(status, &body, &Limits::default())?.into())
 }

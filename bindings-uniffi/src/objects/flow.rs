@@ -13,7 +13,8 @@ use super::{CallbackUrls, HttpRequest, Result, SharedTokens, SignedStkPush};
 use crate::error::JengaError;
 use crate::functions::StatusSignature;
 use crate::types::{
-    Endpoint, InitAccepted, Ipn, Limits, Outcome, Phase, RetryPolicy, StkCallback, TransportFailure,
+    Endpoint, HttpStatus, InitAccepted, Ipn, Limits, Outcome, Phase, RetryPolicy, StkCallback,
+    TransportFailure,
 };
 
 /// What a flow needs besides the push. None of it is saved with the flow
@@ -202,13 +203,13 @@ impl PaymentFlow {
     pub fn handle_response(
         &self,
         now: DateTime,
-        status: u16,
+        status: HttpStatus,
         retry_after: Option<String>,
         body: Vec<u8>,
     ) -> Result<()> {
         Ok(self
             .flow()
-            .handle_response(now, status, retry_after.as_deref(), &body)?)
+            .handle_response(now, status.wire(), retry_after.as_deref(), &body)?)
     }
 
     /// The request of the last `Send` got no HTTP answer (could not connect,

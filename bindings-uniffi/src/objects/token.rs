@@ -9,7 +9,7 @@ use jenga_stk::{DateTime, Limits};
 
 use super::{AccessToken, Credentials, Environment, HttpRequest, Result};
 use crate::error::http_status;
-use crate::types::TokenLifetime;
+use crate::types::{HttpStatus, TokenLifetime};
 
 /// A merchant token (its text is a secret; `toString` is redacted).
 #[derive(uniffi::Object)]
@@ -157,7 +157,12 @@ impl TokenState {
 
     /// Stores the token from the token response received at `now`; a
     /// refusal throws `provider_rejected` with the rejection.
-    pub fn on_response(&self, status: u16, body: Vec<u8>, now: DateTime) -> Result<Arc<Token>> {
+    pub fn on_response(
+        &self,
+        status: HttpStatus,
+        body: Vec<u8>,
+        now: DateTime,
+    ) -> Result<Arc<Token>> {
         let status = http_status(status)?;
         let mut state = self.state();
         let token = state.on_response(status, &body, now, &Limits::default())?;

@@ -9,6 +9,7 @@ use jenga_stk as core;
 use jenga_stk::{DateTime, Limits};
 
 use super::{AccessToken, Credentials, Environment, HttpRequest, Result, Token};
+use crate::types::HttpStatus;
 
 /// The token state shared by every payment of one client (thread-safe):
 /// share one `SharedTokens` (by reference) between all the `PaymentFlow`s of
@@ -88,13 +89,13 @@ impl SharedTokens {
     /// token is dropped.
     pub fn on_refresh_response(
         &self,
-        status: u16,
+        status: HttpStatus,
         body: Vec<u8>,
         now: DateTime,
     ) -> Result<Arc<Token>> {
         match self
             .0
-            .on_refresh_response(status, &body, now, &Limits::default())?
+            .on_refresh_response(status.wire(), &body, now, &Limits::default())?
         {
             core::TokenResponse::Token(token) => Ok(Arc::new(Token(token))),
             core::TokenResponse::Rejected(r) => Err(r.into()),

@@ -2,6 +2,8 @@
 
 use jenga_stk as core;
 
+use super::HttpStatus;
+
 /// What to do after a refusal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
 pub enum NextAction {
@@ -92,7 +94,7 @@ impl RejectionKind {
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct Rejection {
     /// The HTTP status.
-    pub http_status: u16,
+    pub http_status: HttpStatus,
     /// The provider's `code`, as text, if any.
     pub provider_code: Option<String>,
     /// The provider's `message`, if any.
@@ -115,7 +117,7 @@ impl From<core::Rejection> for Rejection {
     fn from(r: core::Rejection) -> Self {
         Rejection {
             hint: r.hint().to_owned(),
-            http_status: r.http_status,
+            http_status: r.http_status.into(),
             provider_code: r.provider_code,
             message: r.message,
             error_code: r.error_code,

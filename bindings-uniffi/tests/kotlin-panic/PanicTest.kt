@@ -1,29 +1,27 @@
 // Compiled against the test-hooks build only (cargo feature `test-hooks`):
 // a Rust panic surfaces as uniffi's InternalException, the JVM keeps running,
-// and the library keeps working afterwards.
+// and the library keeps working afterwards. Run by the JUnit console launcher
+// with the test-hooks jar (scripts/uniffi.sh), never with the product jar.
 package jenga.stk.tests.panic
 
 import jenga.stk.*
-import kotlin.system.exitProcess
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertThrows
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.DisplayName
+import org.junit.jupiter.api.Test
 
-fun main() {
-    var caught: Throwable? = null
-    for (i in 1..3) {
-        try {
-            internalTestPanic("boom $i")
-            println("FAIL panic: no exception")
-            exitProcess(1)
-        } catch (e: InternalException) {
-            caught = e
+class PanicTest {
+    @Test
+    @DisplayName("a Rust panic is an exception, not a crash")
+    fun panicIsAnException() {
+        for (i in 1..3) {
+            val e = assertThrows(InternalException::class.java) { internalTestPanic("boom $i") }
+            assertTrue(e.message!!.contains("internal_test_panic: boom $i")) { "message: ${e.message}" }
         }
+        // The library still works after the panics.
+        assertEquals(NextAction.CHECK_STATUS_FIRST, adviseTransportFailure(Endpoint.INIT, TransportFailure.TIMEOUT))
+        assertEquals(NextAction.RETRY_WITH_BACKOFF, adviseTransportFailure(Endpoint.STATUS, TransportFailure.TIMEOUT))
+        assertEquals("https://uat.finserve.africa", Environment.uat().baseUrl())
     }
-    // The library still works after the panics.
-    val ok = adviseTransportFailure(Endpoint.INIT, TransportFailure.TIMEOUT) == NextAction.CHECK_STATUS_FIRST &&
-        adviseTransportFailure(Endpoint.STATUS, TransportFailure.TIMEOUT) == NextAction.RETRY_WITH_BACKOFF
-    val env = Environment.uat()
-    if (!ok || env.baseUrl() != "https://uat.finserve.africa") {
-        println("FAIL panic: library unusable after a panic")
-        exitProcess(1)
-    }
-    println("ok   a Rust panic is an exception, not a crash (${caught!!::class.simpleName}: ${caught.message})")
 }

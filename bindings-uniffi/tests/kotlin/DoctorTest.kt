@@ -5,22 +5,29 @@
 package jenga.stk.tests
 
 import jenga.stk.*
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.DisplayName
+import org.junit.jupiter.api.Test
 import java.io.File
 import java.util.Base64
 
-class DoctorTests(private val v: Vectors, private val root: File) {
+class DoctorTest : Covered() {
+    private val v = Fixtures
+    private val root = Fixtures.root
     private fun header(input: Map<String, Any?>): ByteArray {
         val text = input.so("signature")
         val bytes = input.so("signatureBytesBase64")
-        check((text == null) != (bytes == null)) { "a case has exactly one of signature / signatureBytesBase64" }
+        assertTrue((text == null) != (bytes == null)) { "a case has exactly one of signature / signatureBytesBase64" }
         return text?.toByteArray() ?: Base64.getDecoder().decode(bytes)
     }
 
-    fun vectors(): String {
+    @Test
+    @DisplayName("vectors: signature_doctor.json")
+    fun vectors() {
         val file = Json.parse(File(root, "tests/vectors/signature_doctor.json").readText()).obj()
-        check(file["operation"] == "diagnose_signature") { "operation ${file["operation"]}" }
+        assertTrue(file["operation"] == "diagnose_signature") { "operation ${file["operation"]}" }
         val cases = file["cases"].list().map { it.obj() }
-        check(cases.size > 50) { "${cases.size} cases" }
+        assertTrue(cases.size > 50) { "${cases.size} cases" }
         val seen = HashSet<FindingCode>()
         for (case in cases) {
             val id = "signature_doctor.json ${case["id"]}"
@@ -37,39 +44,37 @@ class DoctorTests(private val v: Vectors, private val root: File) {
                 "ok" to want["ok"], "codes" to want["codes"], "signedText" to want["signedText"],
                 "registeredFingerprint" to want["registeredFingerprint"], "signingKeyFingerprint" to want["signingKeyFingerprint"],
             )
-            check(same(got, expected)) { "$id:\n  got  $got\n  want $expected" }
-            check(d.ok == d.findings.isEmpty() && d.report.isNotEmpty()) { "$id: report" }
+            assertTrue(same(got, expected)) { "$id:\n  got  $got\n  want $expected" }
+            assertTrue(d.ok == d.findings.isEmpty() && d.report.isNotEmpty()) { "$id: report" }
             seen += d.findings.map { it.code }
         }
         val missing = FindingCode.values().toSet() - seen
-        check(missing.isEmpty()) { "finding codes without a vector: $missing" }
-        return "${cases.size} cases, every finding code"
+        assertTrue(missing.isEmpty()) { "finding codes without a vector: $missing" }
+        note("${cases.size} cases, every finding code")
     }
 
-    fun inputsAndSecrets(): String {
+    @Test
+    @DisplayName("doctor: inputs and secrets")
+    fun inputsAndSecrets() {
         val body = """{"order":{"orderReference":"OR1"},"payment":{"paymentCurrency":"KES","details":{"msisdn":"0722000000","paymentAmount":2}}}"""
         val public = v.key("test-pkcs1-2048.pub")
         val private = v.key("test-pkcs8-4096")
         val d = diagnoseSignature(body.toByteArray(), "bm90IGEgc2lnbmF0dXJl".toByteArray(), public, private)
-        check(!d.ok && d.findings.first().code == FindingCode.WRONG_LENGTH) { "$d" }
-        check(d.signingKey?.bits == 4096u && d.registeredKey.bits == 2048u) { "${d.signingKey} ${d.registeredKey}" }
-        check(d.registeredKey == publicKeyInfo(public) && d.signingKey == privateKeyInfo(private)) { "KeyInfo differs" }
+        assertTrue(!d.ok && d.findings.first().code == FindingCode.WRONG_LENGTH) { "$d" }
+        assertTrue(d.signingKey?.bits == 4096u && d.registeredKey.bits == 2048u) { "${d.signingKey} ${d.registeredKey}" }
+        assertTrue(d.registeredKey == publicKeyInfo(public) && d.signingKey == privateKeyInfo(private)) { "KeyInfo differs" }
         val pemLines = private.lines().filter { it.length > 16 && !it.startsWith("-----") }
-        for (text in listOf(d.toString(), d.report)) for (line in pemLines) check(!text.contains(line)) { "private key material shown" }
+        for (text in listOf(d.toString(), d.report)) for (line in pemLines) assertTrue(!text.contains(line)) { "private key material shown" }
 
-        fun error(call: () -> Unit): JengaException = try { call(); throw Failure("accepted") } catch (e: JengaException) { e }
+        fun error(call: () -> Unit): JengaException = try { call(); fail("accepted") } catch (e: JengaException) { e }
         val notJson = error { diagnoseSignature("nope".toByteArray(), ByteArray(0), public, null) }
-        check(notJson is JengaException.Parse && notJson.code == "not_json") { "$notJson" }
+        assertTrue(notJson is JengaException.Parse && notJson.code == "not_json") { "$notJson" }
         val badPublic = error { diagnoseSignature(body.toByteArray(), ByteArray(0), "not a key", null) }
-        check(badPublic is JengaException.Key && badPublic.field == "public_key") { "$badPublic" }
+        assertTrue(badPublic is JengaException.Key && badPublic.field == "public_key") { "$badPublic" }
         val badPrivate = error { diagnoseSignature(body.toByteArray(), ByteArray(0), public, private.substring(0, 200)) }
-        check(badPrivate is JengaException.Key && badPrivate.field == "private_key") { "$badPrivate" }
-        for (line in pemLines) check(!badPrivate.message!!.contains(line) && !badPrivate.toString().contains(line)) { "private key in the error" }
-        return "typed input errors (Parse, Key public_key/private_key), no key material shown"
+        assertTrue(badPrivate is JengaException.Key && badPrivate.field == "private_key") { "$badPrivate" }
+        for (line in pemLines) assertTrue(!badPrivate.message!!.contains(line) && !badPrivate.toString().contains(line)) { "private key in the error" }
+        note("typed input errors (Parse, Key public_key/private_key), no key material shown")
     }
 
-    fun all(): List<Pair<String, () -> String>> = listOf(
-        "vectors: signature_doctor.json" to ::vectors,
-        "doctor: inputs and secrets" to ::inputsAndSecrets,
-    )
 }

@@ -7,6 +7,9 @@ package jenga.stk.tests
 
 import com.sun.net.httpserver.HttpServer
 import jenga.stk.*
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.DisplayName
+import org.junit.jupiter.api.Test
 import java.io.File
 import java.math.BigDecimal
 import java.net.InetSocketAddress
@@ -20,7 +23,10 @@ import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.CountDownLatch
 import java.util.concurrent.TimeUnit
 
-class EndToEnd(private val v: Vectors, private val root: File, private val sandboxBin: String) {
+class EndToEndTest : Covered() {
+    private val v = Fixtures
+    private val root = Fixtures.root
+    private val sandboxBin = Fixtures.sandbox
     private val http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
 
     /** Sends a request made by the library, as is. */
@@ -36,7 +42,9 @@ class EndToEnd(private val v: Vectors, private val root: File, private val sandb
 
     private class Delivery { val callbacks = ArrayList<VerifiedCallback>(); val ipns = LinkedHashMap<String, Ipn>(); val done = CountDownLatch(2) }
 
-    fun run(): String {
+    @Test
+    @DisplayName("end-to-end payment against the sandbox")
+    fun run() {
         val deliveries = ConcurrentHashMap<String, Delivery>()
         val urls = CallbackUrls("kotlin e2e callback secret, 32+ bytes long".toByteArray())
         val ipnAuth = IpnAuth("sandbox-ipn", "sandbox-ipn-password")
@@ -68,14 +76,14 @@ class EndToEnd(private val v: Vectors, private val root: File, private val sandb
             "--ipn-url", "$listen/jenga/ipn", "--callback-delay-ms", "100", "--ipn-delay-ms", "100",
         ).redirectError(ProcessBuilder.Redirect.INHERIT).start()
         try {
-            val base = sandbox.inputStream.bufferedReader().readLine() ?: throw Failure("the sandbox printed nothing")
+            val base = sandbox.inputStream.bufferedReader().readLine() ?: fail("the sandbox printed nothing")
             val env = Environment(base.trim())
             val tokens = TokenState(env, Credentials("sandbox-api-key", "0000000000", "sandbox-consumer-secret"))
             fun token(): AccessToken = when (val a = tokens.nextAction(Instant.now())) {
                 is TokenAction.Use -> a.token
                 is TokenAction.Refresh -> {
                     val r = send(a.request)
-                    tokens.onResponse(r.statusCode().toUShort(), r.body(), Instant.now()).accessToken()
+                    tokens.onResponse(r.statusCode(), r.body(), Instant.now()).accessToken()
                 }
             }
             val signer = Signer(v.key("test-pkcs1-2048"))
@@ -98,13 +106,13 @@ class EndToEnd(private val v: Vectors, private val root: File, private val sandb
                 val signed = if (foreign) push.signWith(jdk) else push.sign(signer)
                 val d = Delivery(); deliveries[order] = d
                 val answer = send(signed.httpRequest(env, token()))
-                val init = classifyInitResponse(answer.statusCode().toUShort(), answer.body())
-                check(init is InitResponse.Accepted) { "$msisdn: init $init" }
-                check(d.done.await(20, TimeUnit.SECONDS)) { "$msisdn: callback/IPN not received" }
+                val init = classifyInitResponse(answer.statusCode(), answer.body())
+                assertTrue(init is InitResponse.Accepted) { "$msisdn: init $init" }
+                assertTrue(d.done.await(20, TimeUnit.SECONDS)) { "$msisdn: callback/IPN not received" }
                 val status = send(orderStatusRequest(env, token(), order, StatusSignature.None)).let {
-                    parseStatusResponse(it.statusCode().toUShort(), it.body())
+                    parseStatusResponse(it.statusCode(), it.body())
                 }
-                check(status is StatusResponse.Found) { "$msisdn: status $status" }
+                assertTrue(status is StatusResponse.Found) { "$msisdn: status $status" }
                 val result = synchronized(d) {
                     reconcile(
                         Expected(order, BigDecimal("2"), "KES"), d.callbacks.single().callback,
@@ -115,26 +123,26 @@ class EndToEnd(private val v: Vectors, private val root: File, private val sandb
             }
 
             val (paid, pd) = pay("0722000000", foreign = false)
-            check(paid.state == PaymentState.PAID && paid.confirmed && paid.conflicts.isEmpty()) { "paid: $paid" }
-            check(paid.amountPaid == BigDecimal("2") && paid.mpesaReceipt != null) { "paid: $paid" }
-            check(paid.currencyPaid == "KES" && paid.currencyConfirmed) { "paid: $paid" }
-            check(pd.callbacks.single().callback.outcome is CallbackOutcome.Paid) { "callback ${pd.callbacks}" }
-            check(pd.ipns.values.single().transaction.status == IpnStatus.Success) { "ipn ${pd.ipns}" }
+            assertTrue(paid.state == PaymentState.PAID && paid.confirmed && paid.conflicts.isEmpty()) { "paid: $paid" }
+            assertTrue(paid.amountPaid == BigDecimal("2.00") && paid.mpesaReceipt != null) { "paid: $paid" }
+            assertTrue(paid.currencyPaid == "KES" && paid.currencyConfirmed) { "paid: $paid" }
+            assertTrue(pd.callbacks.single().callback.outcome is CallbackOutcome.Paid) { "callback ${pd.callbacks}" }
+            assertTrue(pd.ipns.values.single().transaction.status == IpnStatus.Success) { "ipn ${pd.ipns}" }
 
             val (cancelled, cd) = pay("0722000001", foreign = true)
-            check(cancelled.state == PaymentState.FAILED && cancelled.confirmed) { "cancelled: $cancelled" }
-            check((cd.callbacks.single().callback.outcome as CallbackOutcome.Failed).reason == FailureReason.CANCELLED) { "${cd.callbacks}" }
+            assertTrue(cancelled.state == PaymentState.FAILED && cancelled.confirmed) { "cancelled: $cancelled" }
+            assertTrue((cd.callbacks.single().callback.outcome as CallbackOutcome.Failed).reason == FailureReason.CANCELLED) { "${cd.callbacks}" }
 
             // 401 -> invalidate -> refresh -> retry.
             val expire = http.send(JdkRequest.newBuilder(URI.create("${base.trim()}/sandbox/expire-tokens")).POST(JdkRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding())
-            check(expire.statusCode() in 200..299) { "expire-tokens ${expire.statusCode()}" }
+            assertTrue(expire.statusCode() in 200..299) { "expire-tokens ${expire.statusCode()}" }
             val order = "KT${run}000"
-            val refused = send(orderStatusRequest(env, token(), order, StatusSignature.None)).let { parseStatusResponse(it.statusCode().toUShort(), it.body()) }
-            check(refused is StatusResponse.Rejected && refused.rejection.action == NextAction.REFRESH_TOKEN_AND_RETRY) { "after expiry: $refused" }
+            val refused = send(orderStatusRequest(env, token(), order, StatusSignature.None)).let { parseStatusResponse(it.statusCode(), it.body()) }
+            assertTrue(refused is StatusResponse.Rejected && refused.rejection.action == NextAction.REFRESH_TOKEN_AND_RETRY) { "after expiry: $refused" }
             tokens.invalidate()
-            val again = send(orderStatusRequest(env, token(), order, StatusSignature.None)).let { parseStatusResponse(it.statusCode().toUShort(), it.body()) }
-            check(again is StatusResponse.Found) { "after refresh: $again" }
-            return "paid (core signer), cancelled (JDK signer), 401 refreshed"
+            val again = send(orderStatusRequest(env, token(), order, StatusSignature.None)).let { parseStatusResponse(it.statusCode(), it.body()) }
+            assertTrue(again is StatusResponse.Found) { "after refresh: $again" }
+            note("paid (core signer), cancelled (JDK signer), 401 refreshed")
         } finally {
             sandbox.destroy()
             sandbox.waitFor(5, TimeUnit.SECONDS)

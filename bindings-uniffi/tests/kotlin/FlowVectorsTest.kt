@@ -6,14 +6,17 @@
 package jenga.stk.tests
 
 import jenga.stk.*
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.DisplayName
+import org.junit.jupiter.api.Test
 import java.io.File
 import java.math.BigDecimal
 import java.time.Duration
 import java.time.Instant
 import java.time.OffsetDateTime
 
-class FlowVectors(private val v: Vectors, private val root: File) {
-    private val dir = File(root, "tests/vectors")
+class FlowVectorsTest : Covered() {
+    private val dir = Fixtures.vectors
     private val failures = mapOf(
         "connect_failed" to TransportFailure.CONNECT_FAILED, "timeout" to TransportFailure.TIMEOUT,
         "connection_lost" to TransportFailure.CONNECTION_LOST,
@@ -77,82 +80,82 @@ class FlowVectors(private val v: Vectors, private val root: File) {
                     val action = try {
                         flow.poll(now)
                     } catch (e: JengaException) {
-                        check(codeAndField(e).first == poll["error"]) { "$at: ${e.message}" }
+                        assertTrue(codeAndField(e).first == poll["error"]) { "$at: ${e.message}" }
                         null
                     }
-                    if (action != null) check(!poll.containsKey("error")) { "$at: got $action" }
+                    if (action != null) assertTrue(!poll.containsKey("error")) { "$at: got $action" }
                     when (action) {
                         null -> {}
                         is Action.Send -> {
-                            val want = poll["send"]?.obj() ?: throw Failure("$at: sent ${action.request.http}")
+                            val want = poll["send"]?.obj() ?: fail("$at: sent ${action.request.http}")
                             val r = action.request
-                            check(r.endpoint.name.lowercase() == want["endpoint"]) { "$at: endpoint ${r.endpoint}" }
-                            check(r.http.method().name == want["method"] && r.http.url() == want["url"]) { "$at: ${r.http.method()} ${r.http.url()}" }
+                            assertTrue(r.endpoint.name.lowercase() == want["endpoint"]) { "$at: endpoint ${r.endpoint}" }
+                            assertTrue(r.http.method().name == want["method"] && r.http.url() == want["url"]) { "$at: ${r.http.method()} ${r.http.url()}" }
                             if (r.endpoint == Endpoint.INIT) {
                                 val payment = Json.parse(String(r.http.body())).obj()["payment"].obj()
-                                check(payment["paymentReference"] == want["paymentReference"]) { "$at: paymentReference ${payment["paymentReference"]}" }
-                                if (want.containsKey("callbackUrl")) check(payment["callbackUrl"] == want["callbackUrl"]) { "$at: callbackUrl ${payment["callbackUrl"]}" }
+                                assertTrue(payment["paymentReference"] == want["paymentReference"]) { "$at: paymentReference ${payment["paymentReference"]}" }
+                                if (want.containsKey("callbackUrl")) assertTrue(payment["callbackUrl"] == want["callbackUrl"]) { "$at: callbackUrl ${payment["callbackUrl"]}" }
                             }
-                            check(r.timeout == policy.requestTimeout) { "$at: timeout ${r.timeout}" }
+                            assertTrue(r.timeout == policy.requestTimeout) { "$at: timeout ${r.timeout}" }
                             awaiting = true
                         }
                         is Action.Wait -> {
-                            val want = poll["wait"] as? BigDecimal ?: throw Failure("$at: waits until ${action.until}")
-                            check(action.until == start.plusMillis(want.longValueExact())) { "$at: until ${action.until}" }
+                            val want = poll["wait"] as? BigDecimal ?: fail("$at: waits until ${action.until}")
+                            assertTrue(action.until == start.plusMillis(want.longValueExact())) { "$at: until ${action.until}" }
                         }
                         is Action.Done -> {
-                            val want = poll["done"] ?: throw Failure("$at: done ${action.outcome}")
-                            check(same(outcomeView(action.outcome), want)) { "$at:\n  got  ${outcomeView(action.outcome)}\n  want $want" }
-                            check(flow.outcome() == action.outcome) { "$at: outcome() differs" }
+                            val want = poll["done"] ?: fail("$at: done ${action.outcome}")
+                            assertTrue(same(outcomeView(action.outcome), want)) { "$at:\n  got  ${outcomeView(action.outcome)}\n  want $want" }
+                            assertTrue(flow.outcome() == action.outcome) { "$at: outcome() differs" }
                         }
                     }
                 }
                 step.containsKey("answer") -> {
                     val a = step["answer"].obj()
-                    val got = errorCode { flow.handleResponse(now, a.int("status").toUShort(), a.so("retryAfter"), a.s("body").toByteArray()) }
-                    check(got == wantError) { "$at: error $got" }
+                    val got = errorCode { flow.handleResponse(now, a.int("status"), a.so("retryAfter"), a.s("body").toByteArray()) }
+                    assertTrue(got == wantError) { "$at: error $got" }
                     awaiting = false
                 }
                 step.containsKey("fail") -> {
-                    val failure = failures[step.s("fail")] ?: throw Failure("$at: unknown failure")
+                    val failure = failures[step.s("fail")] ?: fail("$at: unknown failure")
                     val got = errorCode { flow.handleTransportFailure(now, failure) }
-                    check(got == wantError) { "$at: error $got" }
+                    assertTrue(got == wantError) { "$at: error $got" }
                     awaiting = false
                 }
                 step.containsKey("callback") -> {
                     val got = errorCode { flow.handleCallback(parseCallback(step.s("callback").toByteArray())) }
-                    check(got == wantError) { "$at: error $got" }
+                    assertTrue(got == wantError) { "$at: error $got" }
                 }
                 step.containsKey("ipn") -> {
                     val got = errorCode { flow.handleIpn(parseIpn(step.s("ipn").toByteArray())) }
-                    check(got == wantError) { "$at: error $got" }
+                    assertTrue(got == wantError) { "$at: error $got" }
                 }
                 step.containsKey("check") -> flow.checkStatus()
                 step.containsKey("restore") -> {
                     flow = PaymentFlow.fromJson(flow.toJson(), context)
                     awaiting = false
                 }
-                else -> throw Failure("$at: unknown step")
+                else -> fail("$at: unknown step")
             }
             // Saved and restored between steps, as a web app does: the same JSON again.
             if (!awaiting) {
                 val saved = flow.toJson()
                 flow = PaymentFlow.fromJson(saved, context)
-                check(flow.toJson() == saved) { "$at: the restored flow saves differently" }
+                assertTrue(flow.toJson() == saved) { "$at: the restored flow saves differently" }
             }
         }
         return steps.size
     }
 
-    fun transcripts(): String {
+    @Test
+    @DisplayName("vectors: flows.json")
+    fun transcripts() {
         val file = Json.parse(File(dir, "flows.json").readText()).obj()
-        check(file["operation"] == "flow") { "operation ${file["operation"]}" }
+        assertTrue(file["operation"] == "flow") { "operation ${file["operation"]}" }
         val cases = file["cases"].list().map { it.obj() }
-        check(cases.size >= 20) { "${cases.size} cases" }
-        val signer = Signer(v.key("test-pkcs1-2048"))
+        assertTrue(cases.size >= 20) { "${cases.size} cases" }
+        val signer = Signer(Fixtures.key("test-pkcs1-2048"))
         val steps = cases.sumOf { runCase(it, signer) }
-        return "${cases.size} transcripts, $steps steps, saved and restored between steps"
+        note("${cases.size} transcripts, $steps steps, saved and restored between steps")
     }
-
-    fun all(): List<Pair<String, () -> String>> = listOf("vectors: flows.json" to ::transcripts)
 }

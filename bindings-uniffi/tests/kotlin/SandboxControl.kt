@@ -8,6 +8,7 @@ package jenga.stk.tests
 import com.sun.net.httpserver.HttpServer
 import jenga.stk.JengaException
 import jenga.stk.client.JengaClient
+import org.junit.jupiter.api.Assertions.assertTrue
 import java.io.File
 import java.math.BigDecimal
 import java.net.InetSocketAddress
@@ -83,14 +84,14 @@ class SandboxControl(private val root: File, private val binary: String) : AutoC
             binary, "--public-key", File(root, "tests/keys/test-pkcs1-2048.pub.pem").path, "--ipn-url", "$listen/jenga/ipn",
             "--callback-delay-ms", "20", "--ipn-delay-ms", "20", "--retry-delay-ms", "20",
         ).redirectError(ProcessBuilder.Redirect.INHERIT).start()
-        baseUrl = process.inputStream.bufferedReader().readLine()?.trim() ?: throw Failure("the sandbox printed nothing")
+        baseUrl = process.inputStream.bufferedReader().readLine()?.trim() ?: fail("the sandbox printed nothing")
     }
 
     private fun call(method: String, path: String, body: String? = null): String {
         val b = HttpRequest.newBuilder(URI.create("$baseUrl$path")).header("content-type", "application/json")
         b.method(method, if (body == null) HttpRequest.BodyPublishers.noBody() else HttpRequest.BodyPublishers.ofString(body))
         val r = http.send(b.build(), HttpResponse.BodyHandlers.ofString())
-        check(r.statusCode() in 200..299) { "$method $path: ${r.statusCode()} ${r.body()}" }
+        assertTrue(r.statusCode() in 200..299) { "$method $path: ${r.statusCode()} ${r.body()}" }
         return r.body()
     }
 
@@ -108,7 +109,7 @@ class SandboxControl(private val root: File, private val binary: String) : AutoC
     /** Waits until no delivery is pending, then the counters. */
     fun settle(): Map<String, Any?> {
         val answer = Json.parse(call("POST", "/sandbox/settle", """{"timeoutMs":10000}""")).obj()
-        check(answer["settled"] == true) { "deliveries did not settle: $answer" }
+        assertTrue(answer["settled"] == true) { "deliveries did not settle: $answer" }
         return answer["counters"].obj()
     }
 
@@ -119,7 +120,7 @@ class SandboxControl(private val root: File, private val binary: String) : AutoC
     fun awaitCount(name: String, n: Int, timeoutMs: Long = 5000) {
         val end = System.currentTimeMillis() + timeoutMs
         while (count(name) < n) {
-            check(System.currentTimeMillis() < end) { "$name never reached $n" }
+            assertTrue(System.currentTimeMillis() < end) { "$name never reached $n" }
             Thread.sleep(10)
         }
     }

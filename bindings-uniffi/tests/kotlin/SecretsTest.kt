@@ -7,10 +7,14 @@
 package jenga.stk.tests
 
 import jenga.stk.*
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.DisplayName
+import org.junit.jupiter.api.Test
 import java.time.Instant
 import java.util.Base64
 
-class SecretsTests(private val v: Vectors) {
+class SecretsTest : Covered() {
+    private val v = Fixtures
     private val apiKey = "Ap1-K3y-9f8e7d"
     private val consumerSecret = "C0nsum3r-S3cr3t-4b5c"
     private val token = "eyJhbGciOiJSUzI1NiJ9.Acc3ss-T0ken-77aa.c2ln"
@@ -42,7 +46,7 @@ class SecretsTests(private val v: Vectors) {
             if (value is JengaException.Validation) shown += value.problems.toString()
         }
         for (text in shown) for (needle in needles) {
-            check(!text.contains(needle)) { "$label shows ${needle.take(12)}…: ${text.take(300)}" }
+            assertTrue(!text.contains(needle)) { "$label shows ${needle.take(12)}…: ${text.take(300)}" }
         }
     }
 
@@ -52,10 +56,12 @@ class SecretsTests(private val v: Vectors) {
         } catch (e: JengaException) {
             return e
         }
-        throw Failure("accepted")
+        fail("accepted")
     }
 
-    fun errors(): String {
+    @Test
+    @DisplayName("secrets: errors never quote them")
+    fun errors() {
         val errors = ArrayList<JengaException>()
         for (bad in listOf(pem.substring(0, pem.length / 2), pem.replaceFirst("MII", "XXX"), pem.replace("RSA PRIVATE KEY", "PUBLIC KEY"), pem.replace("\n", "\n\u0000"))) {
             errors += caught { Signer(bad) }
@@ -78,7 +84,7 @@ class SecretsTests(private val v: Vectors) {
         )) {
             for (status in listOf(200, 502)) {
                 try {
-                    when (val r = parseTokenResponse(status.toUShort(), body.toByteArray(), now)) {
+                    when (val r = parseTokenResponse(status, body.toByteArray(), now)) {
                         is TokenResponse.Rejected -> { rejections++; assertHidden("Rejection", r.rejection); assertHidden("TokenResponse.Rejected", r) }
                         is TokenResponse.Token -> assertHidden("Token", r.token)
                     }
@@ -87,7 +93,7 @@ class SecretsTests(private val v: Vectors) {
                 }
                 val state = TokenState(Environment.uat(), Credentials(apiKey, "m", consumerSecret))
                 try {
-                    state.onResponse(status.toUShort(), body.toByteArray(), now)
+                    state.onResponse(status, body.toByteArray(), now)
                 } catch (e: JengaException) {
                     errors += e
                 }
@@ -95,14 +101,14 @@ class SecretsTests(private val v: Vectors) {
             }
         }
         // The token endpoint keeps no excerpt at all (its request carries the API key and consumer secret).
-        val page502 = parseTokenResponse(502.toUShort(), gatewayPage.toByteArray(), now)
-        check(page502 is TokenResponse.Rejected && page502.rejection.bodyExcerpt == null) { "token endpoint excerpt: $page502" }
+        val page502 = parseTokenResponse(502, gatewayPage.toByteArray(), now)
+        assertTrue(page502 is TokenResponse.Rejected && page502.rejection.bodyExcerpt == null) { "token endpoint excerpt: $page502" }
         // The push's gateway page keeps an excerpt for logs, with the token redacted.
-        val pushPage = classifyInitResponse(502.toUShort(), gatewayPage.toByteArray())
-        val excerpt = (pushPage as? InitResponse.Rejected)?.rejection?.bodyExcerpt ?: throw Failure("no excerpt: $pushPage")
-        check(excerpt.startsWith("token <redacted>") && excerpt.contains("is not valid here")) { excerpt }
+        val pushPage = classifyInitResponse(502, gatewayPage.toByteArray())
+        val excerpt = (pushPage as? InitResponse.Rejected)?.rejection?.bodyExcerpt ?: fail("no excerpt: $pushPage")
+        assertTrue(excerpt.startsWith("token <redacted>") && excerpt.contains("is not valid here")) { excerpt }
         assertHidden("InitResponse.Rejected", pushPage)
-        check(rejections > 0 && errors.any { it is JengaException.Rejected }) { "no rejection was checked" }
+        assertTrue(rejections > 0 && errors.any { it is JengaException.Rejected }) { "no rejection was checked" }
         errors += caught { Credentials("$apiKey\u0000", "m", "${consumerSecret}é") }
         errors += caught { AccessToken("$token\r\nX-Evil: 1") }
         errors += caught { IpnAuth("$ipnUser:", "") }
@@ -115,39 +121,37 @@ class SecretsTests(private val v: Vectors) {
         val url = urls.callbackUrl("https://shop.example.com/cb", "OR1", "PR1")
         errors += caught { urls.verifyUrl(url.replace("OR1", "OR2")) }
         for (e in errors) assertHidden("${e::class.simpleName}", e)
-        return "${errors.size} errors, none quotes a secret"
+        note("${errors.size} errors, none quotes a secret")
     }
 
-    fun objects(): String {
+    @Test
+    @DisplayName("secrets: objects and bearer requests redacted")
+    fun objects() {
         val signer = Signer(pem)
         val accessToken = AccessToken(token)
         val signed = StkPush.fromJson(page, RequestOptions()).sign(signer)
         val pushRequest = signed.httpRequest(Environment.uat(), accessToken)
         val statusRequest = orderStatusRequest(Environment.uat(), accessToken, "OR28922980077", StatusSignature.Sign(signer))
         for (request in listOf(pushRequest, statusRequest)) {
-            check(request.header("Authorization") == "Bearer $token") { "the header value is there for the HTTP client" }
+            assertTrue(request.header("Authorization") == "Bearer $token") { "the header value is there for the HTTP client" }
             assertHidden("HttpRequest", request)
             assertHidden("HttpRequest.toRedactedString()", request.toRedactedString())
         }
         val credentials = Credentials(apiKey, "4445776666", consumerSecret)
         val state = TokenState(Environment.uat(), credentials)
         val refreshAction = state.nextAction(now)
-        val stored = state.onResponse(200.toUShort(), tokenBody.toByteArray(), now)
-        val parsed = parseTokenResponse(200.toUShort(), tokenBody.toByteArray(), now)
-        check(parsed is TokenResponse.Token && parsed.token.accessToken().expose() == token && parsed.token.refreshToken() == refresh) { "parsed" }
+        val stored = state.onResponse(200, tokenBody.toByteArray(), now)
+        val parsed = parseTokenResponse(200, tokenBody.toByteArray(), now)
+        assertTrue(parsed is TokenResponse.Token && parsed.token.accessToken().expose() == token && parsed.token.refreshToken() == refresh) { "parsed" }
         val objects = listOf(
             signer, signer.verifier(), accessToken, signed, credentials, credentials.tokenRequest(Environment.uat()),
             state, refreshAction, stored, stored.accessToken(), parsed, state.nextAction(now),
             IpnAuth(ipnUser, ipnPassword), urls(),
         )
         for (o in objects) assertHidden(o::class.simpleName ?: "object", o)
-        return "${objects.size + 2} objects redacted"
+        note("${objects.size + 2} objects redacted")
     }
 
     private fun urls() = CallbackUrls(callbackSecret.toByteArray())
 
-    fun all(): List<Pair<String, () -> String>> = listOf(
-        "secrets: errors never quote them" to ::errors,
-        "secrets: objects and bearer requests redacted" to ::objects,
-    )
 }

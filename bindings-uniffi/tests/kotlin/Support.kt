@@ -1,95 +1,88 @@
-// Test support: a tiny JSON reader/writer (numbers kept exact as BigDecimal),
-// a deep comparison for vector expectations, and a minimal test runner.
+// Test support: where the repository is (system properties set by
+// scripts/uniffi.sh), the vectors read with Jackson (numbers kept exact as
+// BigDecimal), a deep comparison for vector expectations, and a base class
+// whose tests say what they covered (a JUnit report entry).
 package jenga.stk.tests
 
+import com.fasterxml.jackson.core.JsonParser
+import com.fasterxml.jackson.core.JsonToken
+import com.fasterxml.jackson.core.StreamReadFeature
+import com.fasterxml.jackson.core.StreamWriteFeature
+import com.fasterxml.jackson.databind.DeserializationFeature
+import com.fasterxml.jackson.databind.JsonNode
+import com.fasterxml.jackson.databind.json.JsonMapper
+import com.fasterxml.jackson.databind.node.JsonNodeFactory
+import jenga.stk.JengaException
+import org.junit.jupiter.api.Assertions
+import org.junit.jupiter.api.BeforeEach
+import org.junit.jupiter.api.TestReporter
+import java.io.File
 import java.math.BigDecimal
 import java.time.Instant
 import java.time.OffsetDateTime
 
-object Json {
-    fun parse(text: String): Any? {
-        val p = Parser(text)
-        val v = p.value()
-        p.ws()
-        check(p.i == text.length) { "trailing JSON at ${p.i}" }
-        return v
-    }
+/** The repository (`-Djenga.root`), its keys and vectors, and the sandbox binary (`-Djenga.sandbox`). */
+object Fixtures {
+    val root: File = File(System.getProperty("jenga.root") ?: ".").absoluteFile
+    val sandbox: String = System.getProperty("jenga.sandbox") ?: File(root, "target/debug/jenga-sandbox").path
+    val vectors = File(root, "tests/vectors")
 
-    private class Parser(val s: String) {
-        var i = 0
-        fun ws() { while (i < s.length && s[i].isWhitespace()) i++ }
-        fun value(): Any? {
-            ws()
-            return when (val c = s[i]) {
-                '{' -> obj()
-                '[' -> arr()
-                '"' -> str()
-                't' -> { expect("true"); true }
-                'f' -> { expect("false"); false }
-                'n' -> { expect("null"); null }
-                else -> if (c == '-' || c.isDigit()) num() else error("bad JSON at $i")
-            }
-        }
-        fun expect(w: String) { check(s.startsWith(w, i)) { "expected $w at $i" }; i += w.length }
-        fun obj(): Map<String, Any?> {
-            val m = LinkedHashMap<String, Any?>()
-            i++; ws()
-            if (s[i] == '}') { i++; return m }
-            while (true) {
-                ws(); val k = str(); ws(); expect(":")
-                m[k] = value(); ws()
-                if (s[i] == ',') { i++; continue }
-                expect("}"); return m
-            }
-        }
-        fun arr(): List<Any?> {
-            val l = ArrayList<Any?>()
-            i++; ws()
-            if (s[i] == ']') { i++; return l }
-            while (true) {
-                l.add(value()); ws()
-                if (s[i] == ',') { i++; continue }
-                expect("]"); return l
-            }
-        }
-        fun str(): String {
-            expect("\"")
-            val b = StringBuilder()
-            while (s[i] != '"') {
-                if (s[i] == '\\') {
-                    i++
-                    when (val e = s[i]) {
-                        'n' -> b.append('\n'); 't' -> b.append('\t'); 'r' -> b.append('\r')
-                        'b' -> b.append('\b'); 'f' -> b.append('\u000c')
-                        'u' -> { b.append(s.substring(i + 1, i + 5).toInt(16).toChar()); i += 4 }
-                        else -> b.append(e)
+    fun key(stem: String) = File(root, "tests/keys/$stem.pem").readText()
+
+    /** A vector file as plain values (Map, List, BigDecimal, String, Boolean, null). */
+    fun vectorFile(name: String): Map<String, Any?> = Json.parse(File(vectors, name).readText()).obj()
+
+    /**
+     * The raw text of every `"request"` member's value, in file order: an
+     * object's exact text (numbers such as `2e0` kept as written), or a string's
+     * value (raw, possibly malformed, request text). Located with Jackson's
+     * token offsets.
+     */
+    fun rawRequests(text: String): List<String> {
+        val out = ArrayList<String>()
+        Json.mapper.createParser(text).use { p ->
+            while (p.nextToken() != null) {
+                if (p.currentToken() != JsonToken.FIELD_NAME || p.currentName() != "request") continue
+                when (p.nextToken()) {
+                    JsonToken.VALUE_STRING -> out.add(p.text)
+                    JsonToken.START_OBJECT, JsonToken.START_ARRAY -> {
+                        val start = p.currentTokenLocation().charOffset.toInt()
+                        p.skipChildren()
+                        val end = p.currentTokenLocation().charOffset.toInt() + 1
+                        out.add(text.substring(start, end))
                     }
-                    i++
-                } else b.append(s[i++])
+                    else -> fail("a request that is neither an object nor a string at ${p.currentTokenLocation()}")
+                }
             }
-            i++
-            return b.toString()
         }
-        fun num(): BigDecimal {
-            val start = i
-            while (i < s.length && (s[i].isDigit() || s[i] in "+-.eE")) i++
-            return BigDecimal(s.substring(start, i))
-        }
+        return out
+    }
+}
+
+/** JSON through Jackson: parsed into plain Kotlin values, numbers as exact BigDecimal; written back compactly. */
+object Json {
+    val mapper: JsonMapper = JsonMapper.builder()
+        .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+        .build()
+
+    fun parse(text: String): Any? = plain(mapper.readTree(text))
+
+    private fun plain(node: JsonNode): Any? = when {
+        node.isObject -> LinkedHashMap<String, Any?>().also { m -> node.fields().forEach { (k, v) -> m[k] = plain(v) } }
+        node.isArray -> node.map { plain(it) }
+        node.isNumber -> node.decimalValue()
+        node.isTextual -> node.textValue()
+        node.isBoolean -> node.booleanValue()
+        node.isNull -> null
+        else -> fail("unexpected JSON node ${node.nodeType}")
     }
 
-    fun write(v: Any?): String = when (v) {
-        null -> "null"
-        is String -> "\"" + v.flatMap { c ->
-            when {
-                c == '"' -> "\\\"".toList(); c == '\\' -> "\\\\".toList()
-                c < ' ' -> "\\u%04x".format(c.code).toList(); else -> listOf(c)
-            }
-        }.joinToString("") + "\""
-        is Boolean, is Number -> v.toString()
-        is Map<*, *> -> v.entries.joinToString(",", "{", "}") { write(it.key as String) + ":" + write(it.value) }
-        is List<*> -> v.joinToString(",", "[", "]") { write(it) }
-        else -> error("cannot write ${v::class}")
-    }
+    fun write(v: Any?): String = mapper.writeValueAsString(v)
 }
 
 @Suppress("UNCHECKED_CAST")
@@ -103,12 +96,13 @@ fun Map<String, Any?>.int(k: String): Int = (this[k] as BigDecimal).intValueExac
 
 /**
  * Deep comparison of a view built from typed results with a vector's expectation.
- * Amounts (BigDecimal) must equal the expected decimal text exactly; instants must
- * equal the instant of the expected RFC 3339 text; integers compare by value.
+ * Amounts (BigDecimal) must equal the expected decimal text exactly and have
+ * scale 2, as every amount the Kotlin binding returns; instants must equal the
+ * instant of the expected RFC 3339 text; integers compare by value.
  */
 fun same(got: Any?, want: Any?): Boolean = when {
     got == null || want == null -> got == null && want == null
-    got is BigDecimal && want is String -> got.toPlainString() == want
+    got is BigDecimal && want is String -> got.scale() == 2 && got.compareTo(BigDecimal(want)) == 0
     got is Instant && want is String -> got == OffsetDateTime.parse(want).toInstant()
     got is Number && want is BigDecimal -> BigDecimal(got.toString()).compareTo(want) == 0
     got is Map<*, *> && want is Map<*, *> ->
@@ -118,23 +112,31 @@ fun same(got: Any?, want: Any?): Boolean = when {
     else -> got == want
 }
 
-class Failure(message: String) : AssertionError(message)
+/** JUnit's assertion failure, typed `Nothing` for Kotlin's flow analysis. */
+fun fail(message: String): Nothing = Assertions.fail(message)
 
-fun check(condition: Boolean, message: () -> String) { if (!condition) throw Failure(message()) }
+/** `code` and `field` of every JengaException variant. */
+fun codeAndField(e: JengaException): Pair<String, String?> = when (e) {
+    is JengaException.Validation -> e.code to e.field
+    is JengaException.Key -> e.code to e.field
+    is JengaException.Signature -> e.code to e.field
+    is JengaException.Parse -> e.code to e.field
+    is JengaException.Auth -> e.code to e.field
+    is JengaException.Rejected -> e.code to e.field
+    is JengaException.Flow -> e.code to e.field
+    is JengaException.NotStarted -> e.code to e.field
+}
 
-/** Runs named tests, prints one line each, and returns the number of failures. */
-fun runAll(tests: List<Pair<String, () -> String>>): Int {
-    var failed = 0
-    for ((name, body) in tests) {
-        val started = System.nanoTime()
-        try {
-            val note = body()
-            println("ok   $name ($note, ${(System.nanoTime() - started) / 1_000_000} ms)")
-        } catch (e: Throwable) {
-            failed++
-            println("FAIL $name: $e")
-            e.printStackTrace(System.out)
-        }
+/** A test class whose tests report what they covered ("65 cases"), shown by the console launcher. */
+abstract class Covered {
+    private var reporter: TestReporter? = null
+
+    @BeforeEach
+    fun keepReporter(reporter: TestReporter) {
+        this.reporter = reporter
     }
-    return failed
+
+    protected fun note(text: String) {
+        reporter?.publishEntry("covered", text)
+    }
 }

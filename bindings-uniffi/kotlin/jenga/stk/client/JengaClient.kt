@@ -210,7 +210,7 @@ class JengaClient private constructor(b: Builder) : AutoCloseable {
         }
         val request = orderStatusRequest(environment, token, orderReference, signature)
         val response = exchange(transport.toJdk(request, retryPolicy.requestTimeout))
-        val answer = parseStatusResponse(response.statusCode().toUShort(), response.body())
+        val answer = parseStatusResponse(response.statusCode(), response.body())
         if (answer is StatusResponse.Rejected && answer.rejection.action == NextAction.REFRESH_TOKEN_AND_RETRY) {
             tokens.invalidate(token)
         }
@@ -293,7 +293,7 @@ class JengaClient private constructor(b: Builder) : AutoCloseable {
                         tokens.onRefreshFailed()
                         throw e
                     }
-                    return tokens.onRefreshResponse(response.statusCode().toUShort(), response.body(), Instant.now()).accessToken()
+                    return tokens.onRefreshResponse(response.statusCode(), response.body(), Instant.now()).accessToken()
                 }
             }
         }

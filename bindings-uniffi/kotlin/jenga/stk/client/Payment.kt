@@ -6,11 +6,9 @@
 package jenga.stk.client
 
 import jenga.stk.Action
-import jenga.stk.Endpoint
 import jenga.stk.FlowRequest
 import jenga.stk.InitAccepted
 import jenga.stk.Ipn
-import jenga.stk.JengaException
 import jenga.stk.Outcome
 import jenga.stk.PaymentFlow
 import jenga.stk.Phase
@@ -48,14 +46,6 @@ class Payment internal constructor(private val client: JengaClient, internal val
     // One driver at a time (a second one waits for its turn, then sees the flow's state).
     private val driving = Semaphore(1)
 
-    // Inputs reach the flow one at a time, in an order it expects: evidence that
-    // arrives while a push awaits its answer is handed in right after that answer
-    // (a workaround: the core mishandles a push's answer that comes after a
-    // callback or IPN ended the flow; see the binding's notes).
-    private val turn = Any()
-    private var pushInFlight = false // guarded by turn
-    private val queued = ArrayList<() -> Unit>() // guarded by turn
-
     /** The order reference. */
     val orderReference: String = flow.orderReference()
 
@@ -88,7 +78,8 @@ class Payment internal constructor(private val client: JengaClient, internal val
      * Throws `JengaException.Flow` (`flow_not_this_payment`) for another payment's.
      */
     fun handleCallback(callback: StkCallback) {
-        handOver({ callback.transactionReference in flow.paymentReferences() }) { flow.handleCallback(callback) }
+        flow.handleCallback(callback)
+        wake()
     }
 
     /** [handleCallback] with what [JengaClient.verifyCallback] returned. */
@@ -100,7 +91,8 @@ class Payment internal constructor(private val client: JengaClient, internal val
      * (`flow_not_this_payment`) for another order's.
      */
     fun handleIpn(ipn: Ipn) {
-        handOver({ ipn.orderReference == orderReference }) { flow.handleIpn(ipn) }
+        flow.handleIpn(ipn)
+        wake()
     }
 
     /** Asks the provider about the order at the next step (e.g. for a payment left undecided), then [await] it. */
@@ -137,52 +129,25 @@ class Payment internal constructor(private val client: JengaClient, internal val
 
     override fun toString(): String = "Payment(orderReference=$orderReference, paymentReference=$paymentReference, phase=$phase)"
 
-    // ------------------------------------------------------------------ the flow's inputs, one at a time
+    // ------------------------------------------------------------------ the flow's inputs
+    // Evidence goes to the flow as it comes, also while a request is in flight:
+    // the flow (a Rust object behind a lock) decides what it means, including a push's
+    // answer that comes after a successful IPN ended the payment (it only informs).
 
-    /** Hands evidence to the flow now, or right after the push in flight is answered. */
-    private fun handOver(ours: () -> Boolean, apply: () -> Unit) {
-        synchronized(turn) {
-            if (!pushInFlight) {
-                apply()
-            } else {
-                // The flow's own check, made now so the caller hears of it (the flow repeats it later).
-                if (!ours()) {
-                    throw JengaException.Flow("flow_not_this_payment", null, "this callback or IPN is for another payment than this flow's")
-                }
-                queued += apply
-            }
-        }
-        wake()
-    }
+    private fun poll(): Action = flow.poll(Instant.now())
 
-    private fun poll(): Action = synchronized(turn) {
-        val action = flow.poll(Instant.now())
-        pushInFlight = action is Action.Send && action.request.endpoint == Endpoint.INIT
-        action
-    }
-
-    /** Reports the answer (or failure) of the request in flight, then the evidence that came meanwhile. */
+    /** Reports the answer (or failure) of the request in flight, once per exchange. */
     private fun report(exchange: Exchange, response: HttpResponse<ByteArray>?, failure: TransportFailure?) {
         if (!exchange.claim()) return
         reportNow(response, failure)
     }
 
     private fun reportNow(response: HttpResponse<ByteArray>?, failure: TransportFailure?) {
-        synchronized(turn) {
-            try {
-                if (response != null) {
-                    val retryAfter = response.headers().firstValue("retry-after").orElse(null)
-                    flow.handleResponse(Instant.now(), response.statusCode().toUShort(), retryAfter, response.body())
-                } else {
-                    flow.handleTransportFailure(Instant.now(), failure ?: TransportFailure.CONNECTION_LOST)
-                }
-            } finally {
-                pushInFlight = false
-                val waiting = queued.toList()
-                queued.clear()
-                // Already checked as this payment's: a failure here cannot be the caller's.
-                for (apply in waiting) runCatching(apply)
-            }
+        if (response != null) {
+            val retryAfter = response.headers().firstValue("retry-after").orElse(null)
+            flow.handleResponse(Instant.now(), response.statusCode(), retryAfter, response.body())
+        } else {
+            flow.handleTransportFailure(Instant.now(), failure ?: TransportFailure.CONNECTION_LOST)
         }
     }
 
