@@ -239,7 +239,7 @@ Action = Union[Send, Wait, Done]
 
 # The clients are plain Python over the names above (imported last: they
 # import them from this package).
-from ._setup import PushSigner  # noqa: E402
+from ._setup import ProviderAnswer, PushSigner  # noqa: E402
 from ._client import Client, Payment  # noqa: E402
 from ._async_client import AsyncClient, AsyncPayment  # noqa: E402
 
@@ -306,6 +306,7 @@ __all__ = [
     "Phase",
     "PhoneFormat",
     "Problem",
+    "ProviderAnswer",
     "ProviderRejectedError",
     "PushSigner",
     "Reconciliation",

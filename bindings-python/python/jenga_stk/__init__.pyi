@@ -1042,6 +1042,7 @@ from ._async_client import AsyncClient as AsyncClient
 from ._async_client import AsyncPayment as AsyncPayment
 from ._client import Client as Client
 from ._client import Payment as Payment
+from ._setup import ProviderAnswer as ProviderAnswer
 from ._setup import PushSigner as PushSigner
 
 __all__ = [
@@ -1107,6 +1108,7 @@ __all__ = [
     "Phase",
     "PhoneFormat",
     "Problem",
+    "ProviderAnswer",
     "ProviderRejectedError",
     "PushSigner",
     "Reconciliation",

@@ -42,7 +42,7 @@ from . import (
     parse_status_response,
 )
 from ._errors import TransportError
-from ._setup import PushSigner, Setup, now
+from ._setup import ProviderAnswer, PushSigner, Setup, now
 from ._transport import Answer, NoAnswer, require_httpx, send_async
 
 if typing.TYPE_CHECKING:  # pragma: no cover
@@ -72,6 +72,7 @@ class AsyncClient:
         policy: typing.Optional[RetryPolicy] = None,
         sign_status_queries: bool = False,
         limits: typing.Optional[Limits] = None,
+        on_answer: typing.Optional[typing.Callable[[ProviderAnswer], None]] = None,
         http_client: typing.Optional["httpx.AsyncClient"] = None,
     ) -> None:
         module = require_httpx("AsyncClient")
@@ -90,6 +91,7 @@ class AsyncClient:
             policy=policy,
             sign_status_queries=sign_status_queries,
             limits=limits,
+            on_answer=on_answer,
         )
         self._owns_http = http_client is None
         self._http: "httpx.AsyncClient" = http_client if http_client is not None else module.AsyncClient()
@@ -178,6 +180,7 @@ class AsyncClient:
         self, order_reference: str, token: AccessToken
     ) -> typing.Union[OrderStatus, OrderNotFound, Rejection]:
         status, _, body = await self._send_once(self._setup.status_request(order_reference, token))
+        self._setup.answered("status", order_reference, status, body)
         return parse_status_response(status, body, limits=self._setup.limits)
 
     async def _token(self) -> AccessToken:
@@ -220,6 +223,7 @@ class AsyncClient:
             raise
         else:
             flow.handle_response(now(), status, retry_after, body)
+            self._setup.answered(request.endpoint, flow.order_reference, status, body)
 
     # ------------------------------------------------------------ lifetime
 

@@ -40,7 +40,7 @@ from . import (
     parse_status_response,
 )
 from ._errors import TransportError
-from ._setup import PushSigner, Setup, now
+from ._setup import ProviderAnswer, PushSigner, Setup, now
 from ._transport import NoAnswer, Answer, require_httpx, send
 
 if typing.TYPE_CHECKING:  # pragma: no cover
@@ -61,7 +61,10 @@ class Client:
     ``verify_ipn``. ``options``: how amounts and phones are written;
     ``policy``: retries, polling and timeouts; ``sign_status_queries``: send a
     ``Signature`` header with status queries (unconfirmed by the provider's
-    docs); ``limits``: applied to every answer. ``http_client``: an
+    docs); ``limits``: applied to every answer. ``on_answer``: called with a
+    ``ProviderAnswer`` for every answer to a push or a status query, as
+    received (for an audit trail; never token answers; it runs in the thread
+    that drives the payment, and what it raises propagates). ``http_client``: an
     ``httpx.Client`` to use (yours to close); by default the client makes one
     and closes it in ``close()`` or at the end of a ``with`` block.
 
@@ -86,6 +89,7 @@ class Client:
         policy: typing.Optional[RetryPolicy] = None,
         sign_status_queries: bool = False,
         limits: typing.Optional[Limits] = None,
+        on_answer: typing.Optional[typing.Callable[[ProviderAnswer], None]] = None,
         http_client: typing.Optional["httpx.Client"] = None,
     ) -> None:
         module = require_httpx("Client")
@@ -104,6 +108,7 @@ class Client:
             policy=policy,
             sign_status_queries=sign_status_queries,
             limits=limits,
+            on_answer=on_answer,
         )
         self._owns_http = http_client is None
         self._http: "httpx.Client" = http_client if http_client is not None else module.Client()
@@ -214,6 +219,7 @@ class Client:
 
     def _status(self, order_reference: str, token: AccessToken) -> typing.Union[OrderStatus, OrderNotFound, Rejection]:
         status, _, body = self._send_once(self._setup.status_request(order_reference, token))
+        self._setup.answered("status", order_reference, status, body)
         return parse_status_response(status, body, limits=self._setup.limits)
 
     def _token(self) -> AccessToken:
@@ -257,6 +263,7 @@ class Client:
             raise
         else:
             flow.handle_response(now(), status, retry_after, body)
+            self._setup.answered(request.endpoint, flow.order_reference, status, body)
 
     # ------------------------------------------------------------ lifetime
 

@@ -41,6 +41,19 @@ from . import (
 from ._errors import PaymentNotStartedError, ProviderRejectedError, ValidationError
 
 
+class ProviderAnswer(typing.NamedTuple):
+    """One answer of the provider to a push (``endpoint="init"``) or a
+    status query (``"status"``), as received: handed to a client's
+    ``on_answer`` hook (an audit trail). Token answers are never handed
+    over (they hold the access token)."""
+
+    endpoint: typing.Literal["init", "status"]
+    order_reference: str
+    http_status: int
+    body: bytes
+    received_at: datetime
+
+
 class PushSigner(typing.Protocol):
     """Anything that signs like ``jenga_stk.Signer``: RSA PKCS#1 v1.5 with
     SHA-256 over ``message``, returning a ``Signature`` or its Base64 text
@@ -79,6 +92,7 @@ class Setup:
         policy: typing.Optional[RetryPolicy],
         sign_status_queries: bool,
         limits: typing.Optional[Limits],
+        on_answer: typing.Optional[typing.Callable[[ProviderAnswer], None]] = None,
     ) -> None:
         if (private_key is None) == (signer is None):
             raise TypeError("give the private key (private_key=PEM text) or a signer (signer=…), exactly one")
@@ -102,6 +116,7 @@ class Setup:
         self.policy = policy if policy is not None else RetryPolicy()
         self.limits = limits if limits is not None else Limits()
         self.sign_status_queries = sign_status_queries
+        self.on_answer = on_answer
         self.context = FlowContext(self.tokens, callback_urls=self.callback_urls, limits=self.limits)
 
     # ------------------------------------------------------------ payments
@@ -184,6 +199,20 @@ class Setup:
             message = f"the push for order {order} could not be sent ({cause}): nothing reached the customer"
             code = "payment_not_sent"
         return PaymentNotStartedError(message, code=code, outcome=outcome, order_reference=order)
+
+    def answered(self, endpoint: str, order_reference: str, status: int, body: bytes) -> None:
+        """Hands an init or status answer to the ``on_answer`` hook, if any
+        (never a token answer)."""
+        kind: typing.Literal["init", "status"]
+        if self.on_answer is None:
+            return
+        if endpoint == "init":
+            kind = "init"
+        elif endpoint == "status":
+            kind = "status"
+        else:
+            return
+        self.on_answer(ProviderAnswer(kind, order_reference, status, bytes(body), now()))
 
     # ------------------------------------------------------------ one-off calls
 
