@@ -242,8 +242,10 @@ cat > "$SD/kotlin-stdlib-$STDLIB_VERSION.pom" <<EOF
 EOF
 checksums "$SD/kotlin-stdlib-$STDLIB_VERSION.jar" "$SD/kotlin-stdlib-$STDLIB_VERSION.pom"
 
+# The consumer uses the README's lines as written: a clone of this repository in jenga-stk/.
 CONSUMER=$SCRATCH/consumer
 mkdir -p "$CONSUMER/src/main/java/example"
+ln -s "$ROOT" "$CONSUMER/jenga-stk"
 cat > "$CONSUMER/pom.xml" <<EOF
 <?xml version="1.0" encoding="UTF-8"?>
 <project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -257,7 +259,7 @@ cat > "$CONSUMER/pom.xml" <<EOF
   </properties>
   <repositories>
     <repository>
-      <id>jenga-stk</id><url>file://$REPO</url>
+      <id>jenga-stk</id><url>file://\${project.basedir}/jenga-stk/dist/maven</url>
       <releases><checksumPolicy>fail</checksumPolicy></releases>
     </repository>
     <repository>
@@ -347,7 +349,7 @@ output=$(mvn_o exec:exec -Dexec.executable=java -Dexec.args="-cp %classpath exam
   || { echo "$output" >&2; fail "the consumer failed"; }
 echo "$output" | sed 's/\x1b\[[0-9;]*m//g' | grep -v '^$' | sed 's/^/[dist\/uniffi]   /'
 grep -q "doctor: good signature ok, bad one not_base64" <<<"$output" || fail "the consumer did not diagnose"
-log "Gradle: not checked (no Gradle offline); its line resolves the same POM: repositories { maven(url = \"file://$REPO\") }"
+log "Gradle: not run (no Gradle offline); its lines read the same repository: maven { url = uri(\"jenga-stk/dist/maven\") }"
 
 # ---------------------------------------------------------------- Swift package
 PKG=$ROOT/dist/swift/JengaStk
