@@ -4,10 +4,10 @@
 #  1. the wheel and a venv (scripts/python-test.sh --setup-only), a throwaway key pair;
 #  2. the sandbox, with the public key registered and the shop's IPN URL;
 #  3. the shop (manage.py runserver) on a free port, with a fresh SQLite database;
-#  4. a customer checks out (manage.py demo_payment): the push is signed and sent,
-#     the callback's URL token and the IPN's Basic auth are verified, the payment
-#     is reconciled, confirmed and fulfilled (the receipt e-mail is printed);
-#     then a cancelled payment (…001) ends failed.
+#  4. a customer checks out (manage.py demo_payment): the jenga_stk app signs and
+#     sends the push, verifies the callback's URL token and the IPN's Basic auth,
+#     the payment's flow decides, and the shop's payment_paid handler fulfils the
+#     order (the receipt e-mail is printed); then a cancelled payment (…001) ends failed.
 # Stops everything it started; exits 0 only if both payments end as expected.
 set -euo pipefail
 cd "$(dirname "$0")/.."

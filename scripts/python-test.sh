@@ -11,6 +11,11 @@
 #   pytest (conformance vectors and flow transcripts, the signature doctor, API, threads,
 #   robustness, Client and AsyncClient against the sandbox, examples, README snippets),
 #   mypy --strict over the package's Python, the examples and the README program, mypy.stubtest,
+#   the Django app (jenga_stk.django, bindings-python/tests_django): its migrations, mypy
+#   --strict (django-stubs), its suite against the sandbox on SQLite and on PostgreSQL (a
+#   throwaway cluster of Debian's PostgreSQL, installed with apt when missing, started here
+#   and always stopped), and on the newest Django (6.1, in a venv of the newest CPython 3.12+
+#   found: SKIPPED, loudly, when there is none);
 #   the Django example's checks, its mypy --strict, and its test suite.
 # Exits non-zero if anything fails; prints a summary.
 #
@@ -106,6 +111,7 @@ fi
 # ---------------------------------------------------------------- checks
 PY=$ROOT/$VENV/bin/python
 export JENGA_SANDBOX_BIN=$SANDBOX_BIN
+trap stop_postgres EXIT
 # Nothing is written into the source tree: no bytecode, and the Django
 # example's database (for `check`) and test database live under target/.
 export PYTHONDONTWRITEBYTECODE=1
@@ -132,17 +138,114 @@ run_pytest() {
 run_mypy_examples() {
   "$PY" bindings-python/tests/readme_snippets.py "$OUT/readme_program.py" &&
     "$PY" -m mypy --strict --cache-dir "$OUT/mypy-cache" bindings-python/examples "$OUT/readme_program.py" &&
-    # The package's own Python (the clients), as installed from the wheel.
-    (cd "$OUT" && "$PY" -m mypy --strict --cache-dir mypy-cache-package -p jenga_stk)
+    # The package's own Python (the clients and the Django app), as installed
+    # from the wheel, with the django-stubs plugin (tests_django/mypy.ini:
+    # strict); then the app's test project.
+    (cd bindings-python/tests_django &&
+      "$PY" -m mypy --config-file mypy.ini --cache-dir "$ROOT/$OUT/mypy-cache-package" -p jenga_stk &&
+      "$PY" -m mypy --config-file mypy.ini --cache-dir "$ROOT/$OUT/mypy-cache-package" .)
 }
 run_stubtest() {
-  # From a neutral folder, so `jenga_stk` is the installed package.
-  (cd "$OUT" && "$PY" -m mypy.stubtest jenga_stk)
+  # Django set up first (the package ships jenga_stk.django); `jenga_stk` is the installed package.
+  (cd bindings-python/tests_django && "$PY" stubtest.py jenga_stk)
+}
+# The Django app's suite (bindings-python/tests_django) against the sandbox.
+django_app_suite() {
+  local python=$1
+  (cd bindings-python/tests_django &&
+    "$python" -m django makemigrations --check --dry-run jenga_stk --settings=settings -v 0 &&
+    "$python" -m django test --settings=settings --noinput -v 1)
+}
+run_django_app_sqlite() {
+  DATABASE_URL="sqlite:///$ROOT/$OUT/django-app-test.sqlite3" django_app_suite "$PY"
+}
+PG_DIR=""
+stop_postgres() {
+  if [ -n "$PG_DIR" ] && [ -d "$PG_DIR" ]; then
+    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+    rm -rf "$PG_DIR"
+  fi
+  PG_DIR=""
+}
+as_postgres() {
+  if [ "$(id -u)" = 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+run_django_app_postgres() {
+  # A throwaway cluster of Debian's PostgreSQL: its own folder, a free port, the
+  # socket in that folder (no TCP), trust auth; stopped and removed by the trap.
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/initdb" ]; then
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+      log "apt-get install postgresql"
+      apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+      PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+    else
+      echo "PostgreSQL's initdb not found and cannot apt-get install postgresql (not root)" >&2
+      return 1
+    fi
+  fi
+  PG_DIR=$(mktemp -d /tmp/jenga-stk-pg.XXXXXX)
+  [ "$(id -u)" = 0 ] && chown postgres "$PG_DIR"
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U postgres --no-sync >/dev/null || return 1
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+    -o "-p $port -k $PG_DIR -c listen_addresses= -c fsync=off -c max_connections=100" start >/dev/null || { cat "$PG_DIR/log" >&2; return 1; }
+  echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $NF}') on $PG_DIR port $port"
+  local status=0
+  DATABASE_URL="postgres://postgres@/postgres?host=$PG_DIR&port=$port" django_app_suite "$PY" || status=$?
+  stop_postgres
+  return "$status"
+}
+run_django_app_newest() {
+  # The newest Django supported upstream needs CPython 3.12+: the newest one found.
+  local candidate="" version
+  for version in 14 13 12; do
+    if command -v "python3.$version" >/dev/null 2>&1 && "python3.$version" -c "import sys" >/dev/null 2>&1; then
+      candidate=$(command -v "python3.$version"); break
+    fi
+    if command -v pyenv >/dev/null 2>&1; then
+      local found
+      found=$(ls -d "$(pyenv root)"/versions/3."$version".*/bin/python3 2>/dev/null | sort -V | tail -n 1)
+      if [ -n "$found" ]; then candidate=$found; break; fi
+    fi
+  done
+  if [ -z "$candidate" ]; then
+    echo "SKIPPED: no CPython 3.12+ on this machine, so Django 6.1 (the newest supported) is not tested here; Django 5.2 is" >&2
+    ABI3_NOTE="SKIPPED"
+    return 0
+  fi
+  local requirements=bindings-python/tests_django/requirements-newest.txt
+  local house=$OUT/wheelhouse-newest venv=$OUT/venv-newest
+  local stamp
+  stamp=$(sha256sum "$requirements" | cut -d' ' -f1)-$("$candidate" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+  if [ "$(cat "$house/.stamp" 2>/dev/null || true)" != "$stamp" ]; then
+    rm -rf "$house"; mkdir -p "$house"
+    "$candidate" -m pip wheel "${PIP_FLAGS[@]}" --wheel-dir "$house" -r "$requirements" || return 1
+    echo "$stamp" > "$house/.stamp"
+  fi
+  rm -rf "$venv"
+  "$candidate" -m venv "$venv" &&
+    "$venv/bin/pip" install "${PIP_FLAGS[@]}" --no-index --find-links "$house" -r "$requirements" &&
+    "$venv/bin/pip" install "${PIP_FLAGS[@]}" --no-index --no-deps "$WHEEL" || return 1
+  echo "Django $("$venv/bin/python" -c 'import django; print(django.get_version())') on Python $("$venv/bin/python" -c 'import sys; print(sys.version.split()[0])')"
+  DATABASE_URL="sqlite:///$ROOT/$OUT/django-app-newest.sqlite3" django_app_suite "$ROOT/$venv/bin/python"
 }
 run_django_checks() {
   (cd examples/django_shop &&
     "$PY" manage.py check --fail-level WARNING &&
-    "$PY" manage.py makemigrations --check --dry-run payments)
+    "$PY" manage.py makemigrations --check --dry-run store jenga_stk &&
+    # With DEBUG off, the jenga_stk app refuses the example's sandbox defaults.
+    if DJANGO_DEBUG=0 DJANGO_SECRET_KEY=x "$PY" manage.py check --deploy > "$ROOT/$OUT/deploy-check.log" 2>&1; then
+      echo "check --deploy passed with the sandbox's credentials" >&2; false
+    else
+      grep -o 'jenga_stk\.E00[0-9]' "$ROOT/$OUT/deploy-check.log" | sort -u | tr '\n' ' '
+      grep -q 'jenga_stk.E002' "$ROOT/$OUT/deploy-check.log"
+    fi)
 }
 run_django_mypy() {
   (cd examples/django_shop && "$PY" -m mypy --cache-dir "$ROOT/$OUT/mypy-cache-django" .)
@@ -179,18 +282,25 @@ run_abi3_elsewhere() {
   return 0
 }
 run_django_tests() {
+  # `manage.py test` runs the system checks with DEBUG off first: production-like values.
   (cd examples/django_shop &&
     SHOP_LOG_LEVEL=ERROR SHOP_REQUEST_LOG_LEVEL=CRITICAL DJANGO_TEST_SQLITE="$ROOT/$OUT/django-test.sqlite3" \
-      "$PY" manage.py test payments --noinput -v 1)
+      JENGA_API_KEY=shop-test-api-key-4f7q JENGA_MERCHANT_CODE=4455667788 JENGA_CONSUMER_SECRET=shop-test-consumer-9w2x \
+      JENGA_PRIVATE_KEY="$ROOT/tests/keys/test-pkcs1-2048.pem" JENGA_CALLBACK_SECRET=Tn4Rk8Wq2Zx6Lp0Vb3Mc7Hd1Jf5Gs9Ya \
+      JENGA_IPN_USERNAME=shop-ipn JENGA_IPN_PASSWORD=Hq7Wd2Xk9Lp4Zr8T SHOP_PUBLIC_URL=https://shop.example.test \
+      "$PY" manage.py test store --noinput -v 1)
 }
 
 step "pytest: vectors, flows, doctor, API, clients vs sandbox, examples, README" run_pytest
 step "mypy --strict: the package, examples and README snippets" run_mypy_examples
 step "mypy.stubtest: stubs vs the built module" run_stubtest
 step "abi3: the same wheel on the other CPythons found" run_abi3_elsewhere
-step "django: check and migrations" run_django_checks
-step "django: mypy --strict (django-stubs)" run_django_mypy
-step "django: payments against the sandbox over HTTP" run_django_tests
+step "django app: migrations and suite vs sandbox, SQLite (Django 5.2)" run_django_app_sqlite
+step "django app: the same suite on PostgreSQL" run_django_app_postgres
+step "django app: the same suite on the newest Django (6.1)" run_django_app_newest
+step "django example: check, migrations, check --deploy refuses" run_django_checks
+step "django example: mypy --strict (django-stubs)" run_django_mypy
+step "django example: checkout to fulfilment against the sandbox" run_django_tests
 
 # ---------------------------------------------------------------- summary
 failed=0

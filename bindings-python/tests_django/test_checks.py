@@ -4,6 +4,7 @@ Start-up validation names the wrong key."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -99,12 +100,16 @@ class ChecksTests(SimpleTestCase):
     def test_manage_py_check_deploy_refuses_the_sandbox_values(self) -> None:
         """The real command, in a process of its own, with DEBUG off."""
         code = (
-            "import django, sys; from django.conf import settings; "
-            "settings.configure(**{k: getattr(__import__('settings'), k) for k in dir(__import__('settings')) if k.isupper()}); "
-            "settings.JENGA_STK.update(API_KEY='sandbox-api-key', IPN_USERNAME='sandbox-ipn', IPN_PASSWORD='sandbox-ipn-password'); "
-            "django.setup(); from django.core.management import call_command; call_command('check', '--deploy')"
+            "import django, os, sys; from django.conf import settings; import settings as project; "
+            "settings.configure(**{k: getattr(project, k) for k in dir(project) if k.isupper()}); "
+            "settings.JENGA_STK.update(API_KEY=os.environ['T_API_KEY'], IPN_USERNAME=os.environ['T_IPN_USER'], "
+            "IPN_PASSWORD=os.environ['T_IPN_PASSWORD']); django.setup(); "
+            "from django.core.management import call_command; from django.core.management.base import SystemCheckError\n"
+            "try:\n    call_command('check', '--deploy')\n"
+            "except SystemCheckError as e:\n    sys.exit(str(e))"
         )
-        done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent, capture_output=True, text=True, timeout=120)
+        env = {**os.environ, "T_API_KEY": "sandbox-api-key", "T_IPN_USER": "sandbox-ipn", "T_IPN_PASSWORD": "sandbox-ipn-password"}
+        done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent, env=env, capture_output=True, text=True, timeout=120)
         self.assertNotEqual(done.returncode, 0)
         self.assertIn("jenga_stk.E002", done.stderr)
         self.assertIn("jenga_stk.E003", done.stderr)

@@ -1,8 +1,9 @@
 """Settings of the example shop, read from the environment.
 
-Local defaults talk to the local sandbox (`jenga-sandbox`): its credentials
-are public test values. In production set every `JENGA_*` variable, a real
-`DJANGO_SECRET_KEY`, `DJANGO_DEBUG=0` and `DJANGO_ALLOWED_HOSTS`.
+With DEBUG on (the default here) the API credentials default to the local
+sandbox's public test values. With `DJANGO_DEBUG=0` the jenga_stk app's
+system checks refuse them, and any default or short secret, a weak key, an
+http callback URL, or live and UAT mixed up: `manage.py check --deploy`.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "payments",
+    "jenga_stk.django",
+    "store",
 ]
 
 MIDDLEWARE = [
@@ -88,29 +90,26 @@ STATIC_URL = "static/"
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_FROM_EMAIL", "shop@example.com")
 
-# The Jenga integration (payments/jenga.py reads it). Secrets come from the
-# environment only; nothing here is ever logged.
-JENGA = {
+# The jenga_stk app's settings (jenga_stk.django.conf lists every key).
+# Secrets come from the environment only; none is ever logged.
+JENGA_STK = {
     # "uat", "live", or a base URL (the local sandbox's, e.g. http://127.0.0.1:8123).
     "ENVIRONMENT": env("JENGA_ENV", "uat"),
+    # True only on the site that takes real money (the checks compare it with ENVIRONMENT).
+    "LIVE": env_bool("JENGA_LIVE", False),
     "API_KEY": env("JENGA_API_KEY", "sandbox-api-key"),
     "MERCHANT_CODE": env("JENGA_MERCHANT_CODE", "0000000000"),
     "CONSUMER_SECRET": env("JENGA_CONSUMER_SECRET", "sandbox-consumer-secret"),
-    # PEM file of the private key whose public half is registered on the portal.
-    "PRIVATE_KEY_PATH": env("JENGA_PRIVATE_KEY"),
-    # At least 32 bytes; per-payment callback URLs carry an HMAC token under it.
-    "CALLBACK_SECRET": env("JENGA_CALLBACK_SECRET", "example-only callback secret, 32+ bytes long"),
-    # This site's public base URL, as the provider reaches it (callbacks).
+    # The PEM file of the private key whose public half is registered on the portal.
+    "PRIVATE_KEY": env("JENGA_PRIVATE_KEY"),
+    "CALLBACK_SECRET": env("JENGA_CALLBACK_SECRET"),
+    "IPN_USERNAME": env("JENGA_IPN_USERNAME"),
+    "IPN_PASSWORD": env("JENGA_IPN_PASSWORD"),
+    # This site's public base URL, as the provider reaches it.
     "PUBLIC_URL": env("SHOP_PUBLIC_URL", "http://127.0.0.1:8000"),
-    # The IPN's Basic-auth credentials, as set on the portal (Settings > IPNs).
-    "IPN_USERNAME": env("JENGA_IPN_USERNAME", "sandbox-ipn"),
-    "IPN_PASSWORD": env("JENGA_IPN_PASSWORD", "sandbox-ipn-password"),
-    # Amount text on the wire: see the SDK's README ("Amount and phone settings").
     "AMOUNT_DECIMALS": env("JENGA_AMOUNT_DECIMALS", "whole"),
     "AMOUNT_ENCODING": env("JENGA_AMOUNT_ENCODING", "number"),
-    # Whether the status query carries a Signature header (unconfirmed by the docs).
     "SIGN_STATUS_QUERIES": env_bool("JENGA_SIGN_STATUS_QUERIES", False),
-    "HTTP_TIMEOUT_SECONDS": float(env("JENGA_HTTP_TIMEOUT", "30")),
 }
 
 LOGGING = {
@@ -127,7 +126,8 @@ LOGGING = {
         "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["redact_callback_tokens"]},
     },
     "loggers": {
-        "payments": {"handlers": ["console"], "level": env("SHOP_LOG_LEVEL", "INFO")},
+        "store": {"handlers": ["console"], "level": env("SHOP_LOG_LEVEL", "INFO")},
+        "jenga_stk": {"handlers": ["console"], "level": env("SHOP_LOG_LEVEL", "INFO")},
         "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["console"], "level": env("SHOP_REQUEST_LOG_LEVEL", "ERROR"), "propagate": False},
     },

@@ -1,9 +1,10 @@
-"""URLs: the admin and the payments app."""
+"""URLs: the admin, the provider's endpoints (the jenga_stk app), the store."""
 
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("payments.urls")),
+    path("jenga/", include("jenga_stk.django.urls")),
+    path("", include("store.urls")),
 ]

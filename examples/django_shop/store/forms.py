@@ -10,8 +10,8 @@ import jenga_stk
 FIELD_OF_PROBLEM = {
     "order.orderAmount": "amount",
     "payment.details.paymentAmount": "amount",
-    "payment.details.msisdn": "msisdn",
-    "customer.phoneNumber": "msisdn",
+    "payment.details.msisdn": "phone",
+    "customer.phoneNumber": "phone",
     "customer.name": "name",
     "customer.email": "email",
 }
@@ -19,7 +19,7 @@ FIELD_OF_PROBLEM = {
 
 class CheckoutForm(forms.Form):
     amount = forms.DecimalField(min_value=Decimal("1"), max_digits=12, decimal_places=2)
-    msisdn = forms.CharField(label="M-Pesa phone number", max_length=16, initial="0722000000")
+    phone = forms.CharField(label="M-Pesa phone number", max_length=16, initial="0722000000")
     name = forms.CharField(max_length=200, initial="John Doe")
     email = forms.EmailField(initial="john@example.com")
 

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         http.get(f"{server}/checkout/", timeout=30).raise_for_status()  # the form, and its CSRF cookie
         reply = http.post(
             f"{server}/checkout/",
-            data={"amount": options["amount"], "msisdn": options["msisdn"], "name": "Demo Customer", "email": "demo@example.com"},
+            data={"amount": options["amount"], "phone": options["msisdn"], "name": "Demo Customer", "email": "demo@example.com"},
             headers={**json, "X-CSRFToken": http.cookies.get("csrftoken", "")},
             timeout=60,
         )
@@ -44,8 +44,9 @@ class Command(BaseCommand):
         self.stdout.write("2. waiting for the callback and the IPN (the customer enters the PIN)")
         deadline = time.monotonic() + options["wait"]
         while True:
-            body = http.get(f"{server}/payments/{reference}/", headers=json, timeout=30).json()
-            decided = body["state"] != "pending" and (body["confirmed"] or body["decided_by"] == "init_response")
+            body = http.get(f"{server}/orders/{reference}/", headers=json, timeout=30).json()
+            settled = body["state"] == "failed" or body["fulfilled"]  # paid: wait for the fulfilment too
+            decided = body["state"] not in ("pending", "new") and settled and (body["confirmed"] or body["decided_by"] == "init_response")
             if decided or time.monotonic() > deadline:
                 break
             time.sleep(0.25)
@@ -53,7 +54,7 @@ class Command(BaseCommand):
         if body["state"] != options["expect"] or (options["expect"] == "paid" and not body["confirmed"]):
             raise CommandError(f"expected a confirmed {options['expect']} payment, got {body['state']}")
         if options["expect"] == "paid" and not body["fulfilled"]:
-            raise CommandError("paid but not fulfilled")
+            raise CommandError("paid but not fulfilled (the payment_paid handler did not run)")
         self.stdout.write(
             self.style.SUCCESS(f"== {body['state']} as expected (decided by {body['decided_by']}, confirmed)")
         )
