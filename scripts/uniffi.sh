@@ -78,6 +78,8 @@ if [ ! -x "$KOTLIN_HOME/bin/kotlinc-jvm" ]; then
     && tar xzf "kotlin-compiler-$KOTLIN_VERSION.tgz" && rm "kotlin-compiler-$KOTLIN_VERSION.tgz")
 fi
 KOTLINC=$KOTLIN_HOME/bin/kotlinc-jvm
+# The product classes as scripts/dist/uniffi.sh compiles them: Kotlin 2.0 metadata and API, Java 11.
+KOTLINC_FLAGS=(-nowarn -language-version 2.0 -api-version 2.0 -jvm-target 11)
 STDLIB=$KOTLIN_HOME/lib/kotlin-stdlib.jar
 command -v python3 >/dev/null || { as_root apt-get update -qq && as_root apt-get install -y -qq python3 >/dev/null; }
 
@@ -117,9 +119,9 @@ CLIENT=(bindings-uniffi/kotlin/jenga/stk/client/*.kt)
 # Builds a jar of the compiled bindings (+ the client) and the library at linux-x86-64/ (JNA's resource path).
 build_jar() { # name, kotlin source, library, jar
   local name=$1 src=$2 lib=$3 jarfile=$4 classes=$OUT/classes-$1
-  if changed "classes-$name" "$src" "${CLIENT[@]}" "$KOTLINC" || [ ! -d "$classes" ]; then
+  if changed "classes-$name" "$src" "${CLIENT[@]}" "$KOTLINC" "$0" || [ ! -d "$classes" ]; then
     rm -rf "$classes" && mkdir -p "$classes"
-    "$KOTLINC" -nowarn -cp "$JNA" -d "$classes" "$src" "${CLIENT[@]}"
+    "$KOTLINC" "${KOTLINC_FLAGS[@]}" -cp "$JNA" -d "$classes" "$src" "${CLIENT[@]}"
     stamped "classes-$name"
   fi
   rm -rf "$classes/linux-x86-64" && mkdir -p "$classes/linux-x86-64"

@@ -17,7 +17,8 @@
 #
 # Checks, as each ecosystem would (any failure exits non-zero):
 #   - each library: its architecture, glibc 2.17 at most, the same exported uniffi
-#     symbols on both architectures, no test hook;
+#     symbols on both architectures, no test hook; both run (a C program over the
+#     generated header; aarch64 under qemu-user) and give the same bytes;
 #   - the jar: classes and both libraries at JNA's paths; every checksum;
 #   - Maven: a scratch consumer project (Java) resolves the artifact from dist/maven
 #     and its declared dependencies (JNA from Debian's Maven repository, kotlin-stdlib
@@ -27,7 +28,7 @@
 #   - Swift: the header is valid C; `swift build && swift test` where swiftc exists,
 #     SKIPPED (said loudly) where it does not.
 # Idempotent; installs what it needs (apt: JDK, JNA, maven and four Debian Maven
-# plugins; npm: the Kotlin compiler; PyPI: cargo-zigbuild and ziglang; rustup: the
+# plugins, qemu-user and the arm64 libc; npm: the Kotlin compiler; PyPI: cargo-zigbuild and ziglang; rustup: the
 # two Linux targets).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -117,6 +118,41 @@ target/debug/uniffi-bindgen generate "target/x86_64-unknown-linux-gnu/release/${
 KT=$WORK/gen/jenga/stk/jenga_stk.kt
 grep -q "^package jenga.stk" "$KT" || fail "the Kotlin package is not jenga.stk"
 ! grep -q internalTestPanic "$KT" || fail "the Kotlin bindings expose the test hook"
+
+# Both libraries run: a C program over the generated header calls into each (x86_64
+# natively, aarch64 under qemu-user with Debian's arm64 libc) and must print the same
+# bytes: the contract version, the default RetryPolicy as serialized by Rust, checksums.
+command -v qemu-aarch64 >/dev/null && [ -f /usr/aarch64-linux-gnu/lib/libc.so.6 ] || apt_install qemu-user libc6-arm64-cross
+cat > "$WORK/runs.c" <<'EOF'
+#include <stdio.h>
+#include "JengaStkFFI.h"
+int main(void) {
+    RustCallStatus status = {0};
+    RustBuffer policy = uniffi_jenga_stk_uniffi_fn_func_default_retry_policy(&status);
+    if (status.code != 0) return 1;
+    printf("contract %u, defaultRetryPolicy ", ffi_jenga_stk_uniffi_uniffi_contract_version());
+    for (uint64_t i = 0; i < policy.len; i++) printf("%02x", policy.data[i]);
+    ffi_jenga_stk_uniffi_rustbuffer_free(policy, &status);
+    printf(", checksums %u %u\n", uniffi_jenga_stk_uniffi_checksum_func_classify_init_response(),
+           uniffi_jenga_stk_uniffi_checksum_method_paymentflow_handle_response());
+    return status.code;
+}
+EOF
+ran=()
+for t in "${TARGETS[@]}"; do
+  arch=${t%%-*}
+  mkdir -p "$WORK/runs-$arch" && cp "$(so "$t")" "$WORK/runs-$arch/"
+  python-zig cc -target "$arch-linux-gnu.2.17" -D_Nullable= -D_Nonnull= -I "$WORK/gen" "$WORK/runs.c" \
+    "$WORK/runs-$arch/$LIB" -Wl,-rpath,'$ORIGIN' -o "$WORK/runs-$arch/runs"
+  if [ "$arch" = "$(uname -m)" ]; then
+    out=$("$WORK/runs-$arch/runs") || fail "the $arch library does not run"
+  else
+    out=$(QEMU_LD_PREFIX="/usr/$arch-linux-gnu" "qemu-$arch" "$WORK/runs-$arch/runs") || fail "the $arch library does not run (qemu-$arch)"
+  fi
+  ran+=("$out")
+done
+[ "${ran[0]}" = "${ran[1]}" ] || fail "the libraries disagree: ${ran[*]}"
+log "both libraries run (aarch64 under qemu-user) and agree: ${ran[0]}"
 
 # ---------------------------------------------------------------- the jar
 CLIENT=(bindings-uniffi/kotlin/jenga/stk/client/*.kt)
