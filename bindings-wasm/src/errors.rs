@@ -25,7 +25,12 @@ struct ErrorOut<'a> {
 
 /// Any core error as `{code, field, message, problems, rejection}`.
 pub(crate) fn error(e: impl Into<Error>) -> JsValue {
-    let e: Error = e.into();
+    error_of(e.into())
+}
+
+/// Not inlined: one copy for every kind of error (smaller WebAssembly).
+#[inline(never)]
+fn error_of(e: Error) -> JsValue {
     let rejection = match &e {
         Error::Rejected(r) => Some(r),
         _ => None,

@@ -4,8 +4,8 @@
 //! converts `now`, bodies and actions, and nothing else.
 
 use jenga_stk::{
-    Action, FlowContext, InitResponse, Limits, PaymentFlow, RequestOptions, RetryPolicy, Signature,
-    StkPush, TransportFailure, parse_callback, parse_ipn,
+    Action, FlowContext, FlowRequest, InitResponse, Limits, PaymentFlow, RequestOptions,
+    RetryPolicy, Signature, StkPush, TransportFailure, parse_callback, parse_ipn,
 };
 use serde::Serialize;
 use std::time::Duration;
@@ -66,6 +66,7 @@ pub fn check_retry_policy(values: &[f64]) -> Result<(), JsValue> {
     policy(values).map(|_| ())
 }
 
+#[inline(never)]
 pub(crate) fn policy(values: &[f64]) -> Result<RetryPolicy, JsValue> {
     if values.len() != POLICY_FIELDS.len() {
         return Err(failure(
@@ -99,7 +100,7 @@ pub(crate) fn policy(values: &[f64]) -> Result<RetryPolicy, JsValue> {
         }
     }
     let count = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
-    Ok(RetryPolicy {
+    let policy = RetryPolicy {
         max_pushes: count(n[0]),
         max_retries: count(n[1]),
         initial_backoff: Duration::from_millis(n[2]),
@@ -110,7 +111,10 @@ pub(crate) fn policy(values: &[f64]) -> Result<RetryPolicy, JsValue> {
         timeout: Duration::from_millis(n[7]),
         request_timeout: Duration::from_millis(n[8]),
         token_wait: Duration::from_millis(n[9]),
-    })
+    };
+    // The core refuses a policy that would spin (a zero first poll, …): every problem at once.
+    policy.validate().map_err(error)?;
+    Ok(policy)
 }
 
 /// What a flow needs besides its push (given again when a saved flow is
@@ -135,21 +139,36 @@ impl WasmFlowContext {
 }
 
 #[allow(clippy::cast_precision_loss)]
-fn millis_of(t: jenga_stk::DateTime) -> f64 {
+pub(crate) fn millis_of(t: jenga_stk::DateTime) -> f64 {
     t.unix_millis() as f64
 }
 
-/// `{type: "send", endpoint, request, timeoutMs}`, `{type: "wait", untilMs}`
-/// or `{type: "done", outcome}`.
+/// `{type: "send", endpoint, request, timeoutMs}`: a request to send (the
+/// flow's and the status query's).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SendOut<'a> {
+    r#type: &'static str,
+    endpoint: &'static str,
+    request: HttpOut<'a>,
+    timeout_ms: f64,
+}
+
+impl<'a> SendOut<'a> {
+    pub(crate) fn of(r: &'a FlowRequest) -> SendOut<'a> {
+        SendOut {
+            r#type: "send",
+            endpoint: r.endpoint.code(),
+            request: HttpOut::of(&r.http),
+            timeout_ms: ms(r.timeout),
+        }
+    }
+}
+
+/// `{type: "wait", untilMs}` or `{type: "done", outcome}`.
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 enum ActionOut<'a> {
-    #[serde(rename = "send", rename_all = "camelCase")]
-    Send {
-        endpoint: &'static str,
-        request: HttpOut<'a>,
-        timeout_ms: f64,
-    },
     #[serde(rename = "wait", rename_all = "camelCase")]
     Wait { until_ms: f64 },
     #[serde(rename = "done")]
@@ -207,11 +226,7 @@ impl WasmPaymentFlow {
     pub fn poll(&mut self, now_ms: f64) -> Result<JsValue, JsValue> {
         let action = self.0.poll(instant(now_ms, "now")?).map_err(error)?;
         match &action {
-            Action::Send(r) => out(&ActionOut::Send {
-                endpoint: r.endpoint.code(),
-                request: HttpOut::of(&r.http),
-                timeout_ms: ms(r.timeout),
-            }),
+            Action::Send(r) => out(&SendOut::of(r)),
             Action::Wait(until) => out(&ActionOut::Wait {
                 until_ms: millis_of(*until),
             }),

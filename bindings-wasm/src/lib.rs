@@ -8,8 +8,9 @@
 //! times as epoch milliseconds in and RFC 3339 strings out.
 //!
 //! The payment flow (`flow.rs`, `tokens.rs`) is the core's `PaymentFlow`
-//! as is: the JavaScript `JengaClient` only carries out its actions with
-//! `fetch` and timers.
+//! as is, and a status query (`query.rs`) the core's `StatusQuery`: the
+//! JavaScript `JengaClient` only carries out their actions with `fetch` and
+//! timers.
 //!
 //! The core is built without a signing backend and without key parsing in
 //! this module (the main one, with a 150 KB gzipped budget; the default
@@ -26,9 +27,11 @@ mod convert;
 mod errors;
 mod flow;
 mod functions;
+mod query;
 mod tokens;
 
 pub use classes::{WasmCallbackUrls, WasmIpnAuth, WasmTokenState};
 pub use flow::{WasmFlowContext, WasmPaymentFlow, check_retry_policy, retry_policy_defaults};
 pub use functions::*;
+pub use query::WasmStatusQuery;
 pub use tokens::WasmSharedTokens;
