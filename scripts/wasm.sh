@@ -5,7 +5,8 @@
 #   scripts/wasm.sh test    installs the tarball into a scratch project: node --test, tsc --strict, wasm-bindgen-test
 #   scripts/wasm.sh bench [sign|payments]  signing speed beside node:crypto; payments per second through
 #                           a release sandbox (no delays), with the client's and the sandbox's CPU per payment
-#   scripts/wasm.sh runtimes  one client payment through the sandbox under Node, Bun and Deno (npm's bun and deno)
+#   scripts/wasm.sh runtimes  scripts/dist/npm.sh: the tarball checked (publint, attw, size) and run in every
+#                           runtime it claims (Node, Bun, Deno, workerd): vectors, WebCrypto = OpenSSL, a payment
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -57,13 +58,22 @@ build() {
   echo '{ "type": "module" }' > "$pkg/wasm/package.json"
   echo '{ "type": "commonjs" }' > "$pkg/node/package.json"
   cp bindings-wasm/js/index.mjs bindings-wasm/js/index.cjs bindings-wasm/js/web.mjs \
-     bindings-wasm/js/index.d.ts bindings-wasm/js/web.d.ts "$pkg/"
-  # The CommonJS copies are generated from the single ESM sources.
+     bindings-wasm/js/testing.mjs bindings-wasm/js/testing.cjs "$pkg/"
+  # The CommonJS copies are generated from the single ESM sources. In Node both
+  # `import` and `require` run the CommonJS ones (index.mjs re-exports index.cjs);
+  # web.mjs runs the ESM ones.
   local src
-  for src in api base flow client; do
+  for src in api base flow query client; do
     cp "bindings-wasm/js/$src.mjs" "$pkg/"
     node "$tools/esm-to-cjs.mjs" "bindings-wasm/js/$src.mjs" "$pkg/$src.cjs"
   done
+  # One declaration of the types per entry's CommonJS side; the ESM sides re-export
+  # it, as their JavaScript does (so each condition gets types of its own module kind).
+  cp bindings-wasm/js/index.d.ts "$pkg/index.d.cts"
+  cp bindings-wasm/js/testing.d.ts "$pkg/testing.d.cts"
+  echo 'export * from "./index.cjs";' > "$pkg/index.d.mts"
+  echo 'export * from "./index.cjs";' > "$pkg/web.d.mts"
+  echo 'export * from "./testing.cjs";' > "$pkg/testing.d.mts"
   cp bindings-wasm/README.md LICENSE-MIT LICENSE-APACHE "$pkg/"
   sed "s/@VERSION@/${pkg_version}/" bindings-wasm/package.template.json > "$pkg/package.json"
   (cd "$out" && rm -f jenga-stk-*.tgz && npm pack ./jenga-stk --silent --pack-destination "$out" >/dev/null)
@@ -100,47 +110,27 @@ test_js() {
   cargo build -q -p jenga-sandbox --bin jenga-sandbox
   log "node --test (package installed from the tarball into $dir)"
   (cd "$dir" && JENGA_ROOT="$root" JENGA_SANDBOX_BIN="$root/target/debug/jenga-sandbox" node --test --test-reporter=spec)
-  log "tsc --noEmit --strict over examples/node/*.ts and the package README's TypeScript, against the installed package"
-  cp examples/node/*.ts "$dir/"
-  python3 - "$root/bindings-wasm/README.md" "$dir" <<'PY'
+  log "tsc --noEmit --strict over examples/node/*.ts, tests/types (every entry: import, require, web, testing) and the TypeScript of the package README and the root README, against the installed package"
+  cp examples/node/*.ts bindings-wasm/tests/types/*.ts bindings-wasm/tests/types/*.cts "$dir/"
+  python3 - "$dir" "$root/bindings-wasm/README.md" "$root/README.md" <<'PY'
 import pathlib, re, sys
-blocks = re.findall(r"```ts\n(.*?)```", pathlib.Path(sys.argv[1]).read_text(), re.S)
-assert blocks, "no TypeScript in the README"
-for i, block in enumerate(blocks):
-    pathlib.Path(sys.argv[2], f"readme-{i}.ts").write_text(block + "\nexport {};\n")
-print(f"[wasm] {len(blocks)} README TypeScript blocks")
+out = pathlib.Path(sys.argv[1])
+for name, readme in (("readme", sys.argv[2]), ("root-readme", sys.argv[3])):
+    blocks = re.findall(r"```ts\n(.*?)```", pathlib.Path(readme).read_text(), re.S)
+    assert blocks, f"no TypeScript in {readme}"
+    for i, block in enumerate(blocks):
+        (out / f"{name}-{i}.ts").write_text(block + "\nexport {};\n")
+    print(f"[wasm] {len(blocks)} TypeScript blocks from {readme}")
 PY
   cat > "$dir/tsconfig.json" <<JSON
 { "compilerOptions": { "strict": true, "noEmit": true, "module": "nodenext", "moduleResolution": "nodenext",
   "target": "es2022", "lib": ["es2022", "dom"], "types": ["node"], "skipLibCheck": false },
-  "include": ["typed-*.ts", "readme-*.ts"] }
+  "include": ["typed-*.ts", "typed-*.cts", "readme-*.ts", "root-readme-*.ts"] }
 JSON
   (cd "$dir" && "$tools/node_modules/.bin/tsc" -p tsconfig.json)
   log "wasm-bindgen-test under Node"
   cargo test -p jenga-stk-wasm --target wasm32-unknown-unknown 2>&1 | grep -Ev "^\s*(Compiling|Running|Finished|Blocking)"
   cargo test -p jenga-stk-wasm-rsa --target wasm32-unknown-unknown 2>&1 | grep -Ev "^\s*(Compiling|Running|Finished|Blocking)"
-}
-
-# One JengaClient payment through the sandbox from `jenga-stk/web`, under Node,
-# Bun and Deno (installed from the npm registry into target/npm/runtimes).
-runtimes() {
-  build
-  local dir="$out/runtimes"
-  mkdir -p "$dir"
-  [ -f "$dir/package.json" ] || echo '{ "name": "jenga-stk-runtimes", "private": true, "type": "module" }' > "$dir/package.json"
-  (cd "$dir" && npm install --no-audit --no-fund --loglevel=error bun@1.4.4 deno@2.9.6 "$(ls "$out"/jenga-stk-*.tgz)" >/dev/null)
-  cp bindings-wasm/tests/runtimes/payment.mjs "$dir/"
-  cargo build -q -p jenga-sandbox --bin jenga-sandbox
-  . scripts/lib/sandbox.sh
-  local runtime sandbox_pid url
-  for runtime in node "$dir/node_modules/.bin/bun" "$dir/node_modules/.bin/deno run -A"; do
-    "$root/target/debug/jenga-sandbox" --public-key "$root/tests/keys/test-pkcs8-2048.pub.pem" \
-      --callback-delay-ms 20 --ipn-delay-ms 20 > "$dir/sandbox.out" 2> "$dir/sandbox.log" &
-    sandbox_pid=$!
-    url=$(wait_for_sandbox "$sandbox_pid" "$dir/sandbox.out" "$dir/sandbox.log")
-    (cd "$dir" && $runtime payment.mjs "$url" "$root") || { kill "$sandbox_pid"; exit 1; }
-    kill "$sandbox_pid"
-  done
 }
 
 case "${1:-}" in
@@ -159,6 +149,7 @@ case "${1:-}" in
       (cd "$dir" && JENGA_ROOT="$root" JENGA_SANDBOX_BIN="$root/target/release/jenga-sandbox" node payments.bench.mjs)
     fi
     ;;
-  runtimes) runtimes ;;
+  # Every runtime the package claims (Node, Bun, Deno, workerd), from the tarball: scripts/dist/npm.sh.
+  runtimes) exec scripts/dist/npm.sh ;;
   *) echo "usage: $0 setup|build|test|bench|runtimes" >&2; exit 2 ;;
 esac

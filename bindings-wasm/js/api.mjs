@@ -4,9 +4,11 @@
 // core's error objects into JengaError, and signs with WebCrypto. Every
 // payment rule lives in the Rust core.
 //
-// This file and the modules it imports (base.mjs, flow.mjs, client.mjs) are
-// the single source; their CommonJS copies (*.cjs) are generated when the
-// package is built (bindings-wasm/tools/esm-to-cjs.mjs).
+// This file and the modules it imports (base.mjs, flow.mjs, query.mjs,
+// client.mjs) are the single source; their CommonJS copies (*.cjs) are
+// generated when the package is built (bindings-wasm/tools/esm-to-cjs.mjs).
+// In Node both `import` and `require` load the CommonJS copies (index.mjs
+// re-exports index.cjs): one WebAssembly instance, one JengaError class.
 
 import {
   JengaError,
@@ -26,6 +28,7 @@ import {
   text,
 } from "./base.mjs";
 import { makeFlowApi } from "./flow.mjs";
+import { makeStatusQuery } from "./query.mjs";
 import { makeClient } from "./client.mjs";
 
 /**
@@ -512,6 +515,7 @@ export function makeApi(
   }
 
   const flowApi = makeFlowApi(wasm, { use, inner, evidence, randomValues });
+  const queryApi = makeStatusQuery(wasm, { use, inner, randomValues, ...flowApi });
   const api = {
     JengaError,
     HttpRequest,
@@ -535,6 +539,7 @@ export function makeApi(
     reconcile,
     diagnoseSignature,
     ...flowApi,
+    ...queryApi,
   };
   const clientApi = makeClient(api, { randomValues, loadSigner: (pem) => Signer.fromPem(pem) });
   return { ...api, ...clientApi };

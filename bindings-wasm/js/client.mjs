@@ -35,6 +35,22 @@ function transportFailureOf(error) {
   return "connection_lost";
 }
 
+/**
+ * Under Deno, the HTTP client for a POST: a new one with no connection pool. Deno's fetch re-sends
+ * a request with a replayable body, once and on its own, when a connection that came out of its
+ * pool closes before any answer (denoland/deno#32566, narrowed to pooled connections by #36415):
+ * it takes that for a stale keep-alive connection. But the provider may have taken the push and
+ * then lost the connection (the sandbox's `drop_after_accept`): the re-sent push would prompt the
+ * customer twice. On a connection fresh from a client with no pool, Deno sends once and reports
+ * the failure; the flow then asks about the order. Other runtimes do not re-send (checked in
+ * Node, Bun and workerd); `undefined` there.
+ */
+function unpooledClient() {
+  const deno = globalThis.Deno;
+  if (typeof deno?.createHttpClient !== "function") return undefined;
+  return deno.createHttpClient({ poolMaxIdlePerHost: 0 });
+}
+
 /** The rejection of an aborted operation: a JengaError named AbortError, the signal's reason as its cause. */
 function abortError(signal) {
   return new JengaError({ name: "AbortError", code: "aborted", message: "the operation was aborted", cause: signal?.reason });
@@ -91,8 +107,8 @@ function unlessAborted(promise, signal) {
 
 /** Builds JengaClient and Payment over the public API. */
 export function makeClient(api, { randomValues, loadSigner }) {
-  const { CallbackUrls, IpnAuth, PaymentFlow, RetryPolicy, SharedTokens, Signer, StkPush, SyncSigner } = api;
-  const { orderStatusRequest, parseIpn, parseStatusResponse } = api;
+  const { CallbackUrls, IpnAuth, PaymentFlow, RetryPolicy, SharedTokens, Signer, StatusQuery, StkPush, SyncSigner } = api;
+  const { parseIpn } = api;
 
   function random(n) {
     if (typeof randomValues !== "function") throw fail("unsupported", null, "crypto.getRandomValues is not available");
@@ -111,6 +127,13 @@ export function makeClient(api, { randomValues, loadSigner }) {
    * answer came. The request's timeout covers the whole exchange, the body included.
    */
   async function exchange(fetchImpl, request, signal) {
+    const { method, url, headers, body } = request.http;
+    let client;
+    try {
+      client = method === "POST" ? unpooledClient() : undefined;
+    } catch {
+      return { failure: "connect_failed" }; // nothing was sent
+    }
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -120,8 +143,9 @@ export function makeClient(api, { randomValues, loadSigner }) {
     const aborted = () => controller.abort();
     signal?.addEventListener("abort", aborted, { once: true });
     try {
-      const { method, url, headers, body } = request.http;
-      const response = await fetchImpl(url, { method, headers, body, signal: controller.signal });
+      const init = { method, headers, body, signal: controller.signal };
+      if (client) init.client = client;
+      const response = await fetchImpl(url, init);
       let answer = new Uint8Array(await response.arrayBuffer());
       if (answer.byteLength > MAX_ANSWER_BYTES) answer = answer.subarray(0, MAX_ANSWER_BYTES);
       return { status: response.status, retryAfter: response.headers.get("retry-after"), body: answer };
@@ -131,6 +155,7 @@ export function makeClient(api, { randomValues, loadSigner }) {
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener("abort", aborted);
+      client?.close();
     }
   }
 
@@ -455,48 +480,39 @@ export function makeClient(api, { randomValues, loadSigner }) {
     }
 
     /**
-     * One status query for an order (the client's token; after a 401, one retry with a new token):
-     * resolves to the StatusResponse. No answer at all is a JengaError "transport_failed" (with
-     * `transportFailure`); a refused token request is "provider_rejected".
+     * One status query for an order, driven over the core's StatusQuery (the client's token; after
+     * a 401, one retry with a new token; 5xx, 429 and lost answers retried within the policy):
+     * resolves to the provider's answer (found, not found, or its refusal, a refused token request
+     * included). No answer at all after the retries is a JengaError "transport_failed" (with
+     * `transportFailure`).
      */
     async queryStatus(orderReference, { signal } = {}) {
       const s = checkSignal(reading("options", () => signal));
       const reference = text(orderReference, "orderReference");
-      const timeoutMs = this.#policy.requestTimeoutMs;
-      const signature = this.#signStatusQueries ? await this.#sign(reference) : undefined;
-      let refreshed = false;
+      const statusSignature = this.#signStatusQueries ? await this.#sign(reference) : undefined;
+      const query = new StatusQuery(reference, this.#tokens, { policy: this.#policy, statusSignature });
       for (;;) {
-        const grant = this.#tokens.grant(Date.now(), timeoutMs);
-        if (grant.type === "wait") {
-          await sleep(this.#policy.tokenWaitMs, s);
+        if (s?.aborted) throw abortError(s);
+        const action = query.poll(Date.now());
+        if (action.type === "done") {
+          if (action.response !== null) return action.response;
+          throw new JengaError({
+            code: "transport_failed",
+            message: `the status query got no answer (${action.transportFailure})`,
+            transportFailure: action.transportFailure,
+          });
+        }
+        if (action.type === "wait") {
+          await sleep(action.until.getTime() - Date.now(), s);
           continue;
         }
-        if (grant.type === "refresh") {
-          const answer = await exchange(this.#fetch, { http: grant.request, timeoutMs }, s);
-          if (answer.aborted || answer.failure) {
-            this.#tokens.onRefreshFailed();
-            if (answer.aborted) throw abortError(s);
-            throw new JengaError({ code: "transport_failed", message: `the token request got no answer (${answer.failure})`, transportFailure: answer.failure });
-          }
-          const token = this.#tokens.onRefreshResponse(answer.status, answer.body, Date.now());
-          if (token.type === "rejected") {
-            throw new JengaError({ code: "provider_rejected", message: `the token request was refused (${token.kind})`, rejection: token });
-          }
-          continue;
+        const answer = await exchange(this.#fetch, action.request, s);
+        if (answer.aborted) {
+          query.handleTransportFailure(Date.now(), "connection_lost"); // a token refresh is released
+          throw abortError(s);
         }
-        const request = orderStatusRequest(this.#environment, grant.accessToken, reference, signature);
-        const answer = await exchange(this.#fetch, { http: request, timeoutMs }, s);
-        if (answer.aborted) throw abortError(s);
-        if (answer.failure) {
-          throw new JengaError({ code: "transport_failed", message: `the status query got no answer (${answer.failure})`, transportFailure: answer.failure });
-        }
-        const status = parseStatusResponse(answer.status, answer.body);
-        if (status.type === "rejected" && status.action === "refresh_token_and_retry" && !refreshed) {
-          this.#tokens.invalidate(grant.accessToken);
-          refreshed = true;
-          continue;
-        }
-        return status;
+        if (answer.failure) query.handleTransportFailure(Date.now(), answer.failure);
+        else query.handleResponse(Date.now(), answer.status, answer.body);
       }
     }
 

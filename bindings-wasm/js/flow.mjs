@@ -3,7 +3,7 @@
 // the requests it asks for and hand in what came back (JengaClient does that
 // with fetch). Thin: JavaScript values in, the core's actions out.
 
-import { HttpRequest, bytes, fail, hidden, millis, reading, status, text } from "./base.mjs";
+import { HttpRequest, JengaError, bytes, fail, hidden, millis, reading, status, text } from "./base.mjs";
 
 /** The policy's fields, in the order the WebAssembly module takes them. */
 const POLICY_FIELDS = [
@@ -18,6 +18,50 @@ const POLICY_FIELDS = [
   "requestTimeoutMs",
   "tokenWaitMs",
 ];
+
+/**
+ * The core names a policy's durations without their unit (`policy.firstPoll`); here they are the
+ * option names (`policy.firstPollMs`), in fields and messages alike.
+ */
+function withOptionNames(error) {
+  if (!(error instanceof JengaError) || error.code !== "validation_failed") return error;
+  // `policy.timeout`, and camelCase names alone (`initialBackoff`), not English words.
+  const rename = (text) =>
+    text.replace(/\b(policy\.)?([a-z]\w*)\b/g, (all, prefix, name) =>
+      (prefix || /[A-Z]/.test(name)) && POLICY_FIELDS.includes(`${name}Ms`) ? `${prefix ?? ""}${name}Ms` : all,
+    );
+  return new JengaError({
+    code: error.code,
+    field: error.field === null ? null : rename(error.field),
+    message: rename(error.message),
+    problems: error.problems.map((p) => ({ field: rename(p.field), code: p.code, message: rename(p.message) })),
+  });
+}
+
+/** A request the flow or a status query wants sent, as `{type: "send", request}`. */
+export function sendAction(action) {
+  const secretBody = action.endpoint === "token"; // it carries the consumer secret
+  const request = Object.freeze({
+    endpoint: action.endpoint,
+    http: new HttpRequest({ ...action.request, secretBody }),
+    timeoutMs: action.timeoutMs,
+  });
+  return Object.freeze({ type: "send", request });
+}
+
+/** A seed for the flow's or the query's jitter: a bigint or safe integer, or 64 random bits. */
+export function seedOf(seed, randomValues) {
+  let s = seed;
+  if (s === undefined || s === null) {
+    if (typeof randomValues !== "function") throw fail("unsupported", "seed", "no crypto.getRandomValues: give a seed");
+    s = randomValues(new BigUint64Array(1))[0];
+  }
+  if (typeof s === "number" && Number.isSafeInteger(s) && s >= 0) s = BigInt(s);
+  if (typeof s !== "bigint" || s < 0n || s > MAX_U64) throw fail("invalid_type", "seed", "seed must be a bigint from 0 to 2^64 - 1");
+  return s;
+}
+
+const MAX_U64 = (1n << 64n) - 1n;
 
 function credentialsOf(credentials) {
   if (credentials === null || typeof credentials !== "object") {
@@ -36,7 +80,9 @@ export function makeFlowApi(wasm, { use, inner, evidence, randomValues }) {
 
   /**
    * The flow's retries, polling schedule and timeouts (milliseconds). Omitted fields take the
-   * core's defaults; an unknown field is an error (a typo would otherwise be ignored).
+   * core's defaults; an unknown field is an error (a typo would otherwise be ignored); a policy
+   * that would spin (a zero first poll, confirm delay or token wait, no pushes, a cap below its
+   * start) is "validation_failed" with every problem (`policy.*` fields), as the core checks it.
    */
   class RetryPolicy {
     constructor(options = {}) {
@@ -55,7 +101,11 @@ export function makeFlowApi(wasm, { use, inner, evidence, randomValues }) {
         if (typeof value !== "number") throw fail("invalid_type", `policy.${name}`, `policy.${name} must be a number`);
         return value;
       });
-      use(() => wasm.checkRetryPolicy(Float64Array.from(values)));
+      try {
+        use(() => wasm.checkRetryPolicy(Float64Array.from(values)));
+      } catch (e) {
+        throw withOptionNames(e);
+      }
       POLICY_FIELDS.forEach((name, i) => {
         this[name] = values[i];
       });
@@ -172,13 +222,6 @@ export function makeFlowApi(wasm, { use, inner, evidence, randomValues }) {
     }
   }
 
-  function randomSeed() {
-    if (typeof randomValues !== "function") throw fail("unsupported", "seed", "no crypto.getRandomValues: give a seed");
-    return randomValues(new BigUint64Array(1))[0];
-  }
-
-  const MAX_U64 = (1n << 64n) - 1n;
-
   function evidenceOf(value, field, what) {
     const body = value !== null && typeof value === "object" ? evidence.get(value) : undefined;
     if (!body) throw fail("invalid_type", field, `${field} must be what ${what} returned (authenticate it first)`);
@@ -186,15 +229,7 @@ export function makeFlowApi(wasm, { use, inner, evidence, randomValues }) {
   }
 
   function actionOf(action) {
-    if (action.type === "send") {
-      const secretBody = action.endpoint === "token"; // it carries the consumer secret
-      const request = Object.freeze({
-        endpoint: action.endpoint,
-        http: new HttpRequest({ ...action.request, secretBody }),
-        timeoutMs: action.timeoutMs,
-      });
-      return Object.freeze({ type: "send", request });
-    }
+    if (action.type === "send") return sendAction(action);
     if (action.type === "wait") return Object.freeze({ type: "wait", until: new Date(action.untilMs) });
     return Object.freeze({ type: "done", outcome: action.outcome });
   }
@@ -221,9 +256,7 @@ export function makeFlowApi(wasm, { use, inner, evidence, randomValues }) {
       const { policy, statusSignature, seed, now } = reading("options", () => ({ ...options }));
       const values = RetryPolicy.values(policy);
       const sig = text(statusSignature, "statusSignature", { optional: true });
-      let s = seed === undefined || seed === null ? randomSeed() : seed;
-      if (typeof s === "number" && Number.isSafeInteger(s) && s >= 0) s = BigInt(s);
-      if (typeof s !== "bigint" || s < 0n || s > MAX_U64) throw fail("invalid_type", "seed", "seed must be a bigint from 0 to 2^64 - 1");
+      const s = seedOf(seed, randomValues);
       const ms = millis(now === undefined ? Date.now() : now);
       this.#inner = withContext(context, (ctx) =>
         use(() => new wasm.WasmPaymentFlow(source.request, source.options, source.signature, ctx, values, sig, s, ms)),

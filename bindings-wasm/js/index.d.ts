@@ -1,6 +1,9 @@
-// Types of the jenga-stk npm package. Checked by `tsc --noEmit --strict` over
-// examples/node/typed-example.ts against the installed tarball, and by the
-// conformance tests that compare every output with tests/vectors/.
+// Types of the jenga-stk npm package, for every entry: shipped as index.d.cts
+// (`require`), re-exported by index.d.mts (`import`) and web.d.mts
+// (`jenga-stk/web`, and `jenga-stk` outside Node), as the JavaScript is: in
+// Node, `import` re-exports the CommonJS entry. Checked by `tsc --noEmit
+// --strict` over examples/node/typed-*.ts, the READMEs' TypeScript and a
+// CommonJS file against the installed tarball, and by `attw` on the tarball.
 
 /** A decimal amount as exact text: "2", "2.5", "1500.50". Never a binary float. */
 export type Decimal = string;
@@ -22,6 +25,19 @@ export interface Problem {
  * "AbortError" with code "aborted" and the signal's reason as `cause`.
  */
 export class JengaError extends Error {
+  /** Made by this package; your own code may throw one too (e.g. a handler refusing a body). */
+  constructor(shape: {
+    code: string;
+    message?: string;
+    field?: string | null;
+    problems?: readonly Problem[];
+    rejection?: Rejection | null;
+    transportFailure?: TransportFailure | null;
+    outcome?: Outcome | null;
+    /** "AbortError" for an aborted operation; otherwise "JengaError". */
+    name?: "JengaError" | "AbortError";
+    cause?: unknown;
+  });
   readonly name: "JengaError" | "AbortError";
   /**
    * Stable machine code: "validation_failed", "key_too_small", "not_json", "provider_rejected",
@@ -495,7 +511,12 @@ export interface RetryPolicyOptions {
   tokenWaitMs?: number;
 }
 
-/** A complete policy: every field set (the core's defaults for those not given). An unknown field is an "invalid_option" error. */
+/**
+ * A complete policy: every field set (the core's defaults for those not given). An unknown field
+ * is an "invalid_option" error; a policy that would spin (a zero `firstPollMs`, `confirmDelayMs`
+ * or `tokenWaitMs`, no pushes, a cap below its start) is "validation_failed" with every problem
+ * (`policy.firstPollMs`, …).
+ */
 export class RetryPolicy implements Required<RetryPolicyOptions> {
   constructor(options?: RetryPolicyOptions);
   readonly maxPushes: number;
@@ -618,6 +639,39 @@ export class PaymentFlow {
   toJSON(): SavedPaymentFlow;
 }
 
+export interface StatusQueryOptions {
+  policy?: RetryPolicy | RetryPolicyOptions;
+  /** The status query's `Signature` header (Base64 of the order reference signed), when your account needs one. */
+  statusSignature?: string;
+  /** Feeds the backoff's jitter: any u64 (default: crypto.getRandomValues). */
+  seed?: bigint | number;
+}
+
+/** What a status query wants next. */
+export type QueryAction =
+  | { readonly type: "send"; readonly request: FlowRequest }
+  | { readonly type: "wait"; readonly until: Date }
+  | {
+      readonly type: "done";
+      /** The provider's answer (found, not found, or its refusal: a refused token request included), or null when none came. */
+      readonly response: StatusResponse | null;
+      /** When no answer came: how the last attempt failed. */
+      readonly transportFailure: TransportFailure | null;
+    };
+
+/**
+ * One order status query, sans-IO (the core's StatusQuery): the shared token, one retry after a 401
+ * with a new token, 5xx, 429 and lost answers retried within the policy. Like PaymentFlow: `poll`,
+ * send, hand in the answer or the failure, until `done`. `JengaClient.queryStatus` drives one.
+ */
+export class StatusQuery {
+  constructor(orderReference: string, tokens: SharedTokens, options?: StatusQueryOptions);
+  readonly orderReference: string;
+  poll(now: Date | number): QueryAction;
+  handleResponse(now: Date | number, status: number, body: Body): void;
+  handleTransportFailure(now: Date | number, failure: TransportFailure): void;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The client: one object that takes payments.
 
@@ -646,8 +700,12 @@ export interface JengaClientOptions {
   signStatusQueries?: boolean;
   /** Refresh the token this long before it expires. Default 60. */
   tokenMarginSeconds?: number;
-  /** Default: the global fetch. */
-  fetch?: (input: string, init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal }) => Promise<Response>;
+  /**
+   * Default: the global fetch. Under Deno a POST's `init` also carries `client`, a
+   * `Deno.HttpClient` with no connection pool: Deno's fetch would otherwise re-send a push on its
+   * own when a pooled connection closes before the answer.
+   */
+  fetch?: (input: string, init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal; client?: unknown }) => Promise<Response>;
 }
 
 export interface PaymentDetails {
@@ -707,6 +765,29 @@ export class JengaClient {
   verifyCallback(url: string, body: Body): { readonly refs: CallbackRefs; readonly callback: StkCallback };
   /** The authenticated, parsed IPN; "ipn_auth_*" errors otherwise. */
   verifyIpn(authorization: string | null | undefined, body: Body): Ipn;
-  /** One status query (after a 401, one retry with a new token). */
+  /**
+   * One status query over StatusQuery (after a 401, one retry with a new token; 5xx, 429 and lost
+   * answers retried within the policy): the provider's answer, its refusal included. Rejects with
+   * "transport_failed" (and `transportFailure`) when no answer came.
+   */
   queryStatus(orderReference: string, options?: { signal?: AbortSignal }): Promise<StatusResponse>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Loading the WebAssembly. Needed by `jenga-stk/web` (and by `jenga-stk` outside Node) before
+// anything else; in Node they do nothing but load the second module (arguments ignored), so
+// code written for the web entry runs unchanged.
+
+/** Loads the WebAssembly: no argument fetches the .wasm next to the module. */
+export function initialize(input?: URL | string | Response | BufferSource | WebAssembly.Module): Promise<void>;
+/** Loads the WebAssembly synchronously from bytes or a compiled module (a worker's imported .wasm). */
+export function initializeSync(module: BufferSource | WebAssembly.Module): void;
+/**
+ * Loads the second WebAssembly module (what reads keys: the WebCrypto `Signer`'s key check,
+ * `SyncSigner`, `Verifier`, `signingStringOfBody` and `diagnoseSignature`): no argument fetches
+ * `jenga_stk_wasm_rsa_bg.wasm` next to the module. `Signer.fromPem` does that itself when needed;
+ * the synchronous ones throw `JengaError` with code `not_initialized` until it is loaded.
+ */
+export function initializeSyncSigner(input?: URL | string | Response | BufferSource | WebAssembly.Module): Promise<void>;
+/** Loads the second module synchronously from bytes or a compiled module. */
+export function initializeSyncSignerSync(module: BufferSource | WebAssembly.Module): void;

@@ -1,4 +1,6 @@
-// Runtimes without Node APIs (Deno, Bun, browsers, edge workers): call
+// Runtimes without Node APIs (edge workers, browsers): what `jenga-stk` and
+// `jenga-stk/web` are where the "node" export condition does not apply (Node,
+// Bun and Deno take the Node entry, index.cjs, for both). Call
 // `await initialize()` (fetches the .wasm next to this file), or
 // `await initialize(urlOrBytesOrResponse)`, or `initializeSync(moduleOrBytes)`
 // (e.g. a WebAssembly.Module imported by a worker bundler) before anything else.
@@ -98,6 +100,7 @@ export const {
   RetryPolicy,
   SharedTokens,
   PaymentFlow,
+  StatusQuery,
   JengaClient,
   Payment,
 } = makeApi(wasm, {

@@ -1,56 +1,47 @@
 // The Node shop against the real sandbox over HTTP: a paid order, a failed
 // one, a push refused at initiation, a duplicated IPN ignored, a forged
-// callback refused, and lost push answers that never prompt twice.
+// callback refused, and lost push answers that never prompt twice. The
+// sandbox is started by the package's test helper, as in a shop's own CI.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { readFileSync } from "node:fs";
-import { createInterface } from "node:readline";
 import { IpnAuth } from "jenga-stk";
+import { startSandbox } from "jenga-stk/testing"; // jenga-sandbox from JENGA_SANDBOX_BIN or PATH
 import { createShop } from "./shop.mjs";
 
 const root = process.env.JENGA_ROOT;
-const sandboxBin = process.env.JENGA_SANDBOX_BIN;
-assert.ok(root && sandboxBin, "JENGA_ROOT and JENGA_SANDBOX_BIN must be set (scripts/node-example.sh)");
+assert.ok(root, "JENGA_ROOT must be set (scripts/node-example.sh)");
 
 let shop;
 const server = createServer((req, res) => shop.handle(req, res));
 await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
 const local = `http://127.0.0.1:${server.address().port}`;
 
-const sandbox = spawn(sandboxBin, [
-  "--public-key", `${root}/tests/keys/test-pkcs8-2048.pub.pem`,
-  "--ipn-url", `${local}/jenga/ipn`,
-  "--callback-delay-ms", "50", "--ipn-delay-ms", "50",
-], { stdio: ["ignore", "pipe", "inherit"] });
-const sandboxUrl = await new Promise((resolve, reject) => {
-  createInterface({ input: sandbox.stdout }).once("line", resolve);
-  sandbox.once("exit", (code) => reject(new Error(`sandbox exited ${code}`)));
+const sandbox = await startSandbox({
+  publicKeyPath: `${root}/tests/keys/test-pkcs8-2048.pub.pem`,
+  ipnUrl: `${local}/jenga/ipn`,
+  callbackDelayMs: 50,
+  ipnDelayMs: 50,
 });
-after(() => {
-  sandbox.kill();
+const sandboxUrl = sandbox.baseUrl;
+after(async () => {
+  await sandbox.stop();
   server.close();
 });
 
 const lines = [];
 shop = createShop({
   environment: sandboxUrl,
-  credentials: { apiKey: "sandbox-api-key", merchantCode: "0000000000", consumerSecret: "sandbox-consumer-secret" },
+  credentials: sandbox.credentials,
   privateKeyPem: readFileSync(`${root}/tests/keys/test-pkcs8-2048.pem`, "utf8"),
   callbackSecret: "node example test secret, 32+ bytes long",
-  ipn: { username: "sandbox-ipn", password: "sandbox-ipn-password" },
+  ipn: sandbox.ipn,
   publicBaseUrl: local,
   // Quick polls, so a test never waits long.
   retryPolicy: { firstPollMs: 200, confirmDelayMs: 50, initialBackoffMs: 20, maxPollIntervalMs: 300 },
   log: (line) => lines.push(line),
 });
-
-async function control(path, body) {
-  const r = await fetch(`${sandboxUrl}/sandbox/${path}`, { method: body === undefined ? "GET" : "POST", body: body === undefined ? undefined : JSON.stringify(body) });
-  assert.ok(r.ok, await r.clone().text());
-  return r.json();
-}
 
 async function checkout(order, msisdn) {
   return fetch(`${local}/checkout`, { method: "POST", body: JSON.stringify({ orderReference: order, msisdn, amount: "2" }) }).then((r) => r.json());
@@ -70,7 +61,7 @@ test("a paid order: one prompt, paid, confirmed", async () => {
   assert.deepEqual(outcome.reconciliation.conflicts, []);
   assert.equal(view.status, "paid");
   assert.match(view.receipt, /^SBX/);
-  assert.equal((await control("counters")).pushes.NODEPAID1, 1);
+  assert.equal((await sandbox.counters()).pushes.NODEPAID1, 1);
 });
 
 test("a cancelled order ends failed", async () => {
@@ -84,10 +75,10 @@ test("a push refused at initiation: nothing reached the customer", async () => {
 });
 
 test("a duplicated IPN is acknowledged and ignored; a wrong password is refused", async () => {
-  await control("settle", { timeoutMs: 5000 });
+  await sandbox.settle(5000);
   const [body] = JSON.parse(shop.orders.get("NODEPAID1").saved).ipns; // the IPN as received
   assert.ok(body, "the paid order kept its IPN");
-  const auth = new IpnAuth("sandbox-ipn", "sandbox-ipn-password").authorizationHeader();
+  const auth = new IpnAuth(sandbox.ipn.username, sandbox.ipn.password).authorizationHeader();
   for (let i = 0; i < 2; i++) {
     const r = await fetch(`${local}/jenga/ipn`, { method: "POST", headers: { authorization: auth }, body });
     assert.equal(r.status, 200);
@@ -109,14 +100,14 @@ test("a forged callback is refused", async () => {
 });
 
 test("an HTML 504 or a dropped connection after the push was accepted: asked about, one prompt, paid", async () => {
-  await control("faults", [
+  await sandbox.fault([
     { endpoint: "init", fault: "server_error_html", status: 504, afterAccept: true },
     { endpoint: "init", fault: "drop_after_accept" },
   ]);
   for (const order of ["NODE504", "NODEDROP"]) {
     const { outcome } = await pay(order, "+254 722-000-000");
     assert.equal(outcome.kind, "paid", order);
-    assert.equal((await control("counters")).pushes[order], 1, `${order}: one prompt`);
+    assert.equal((await sandbox.counters()).pushes[order], 1, `${order}: one prompt`);
   }
   assert.ok(lines.includes("checkout NODE504: the prompt is on the phone"), lines.join("\n"));
   assert.ok(lines.includes("checkout NODEREFUSED: rejected (push_failed)"), lines.join("\n"));

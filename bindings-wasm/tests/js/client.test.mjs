@@ -267,10 +267,10 @@ test("aborting a wait leaves the payment usable, and saved state made then is as
 
 test("saved after the push and resumed by another client: the IPN handed to the resumed payment decides", async () => {
   await sb.setDeliveries({ callback: "never", callbackDelayMs: 300, ipnDelayMs: 50 });
-  const first = sb.client({ retryPolicy: { ...FAST, firstPollMs: 10_000 } });
+  const first = sb.client({ retryPolicy: { ...FAST, firstPollMs: 10_000, maxPollIntervalMs: 10_000 } });
   const payment = await first.startPayment(details("CLRESUME"));
   const saved = JSON.stringify(payment); // stored with the order
-  const second = sb.client({ retryPolicy: { ...FAST, firstPollMs: 10_000 } }); // another process
+  const second = sb.client({ retryPolicy: { ...FAST, firstPollMs: 10_000, maxPollIntervalMs: 10_000 } }); // another process
   const resumed = second.resume(saved);
   assert.equal(resumed.orderReference, "CLRESUME");
   assert.equal(resumed.phase, "waiting");
@@ -320,6 +320,75 @@ test("queryStatus: one status query with the shared token; webhook helpers refus
   const bare = sb.client({ callbackSecret: undefined, ipn: undefined });
   assert.throws(() => bare.verifyCallback("/jenga/callback", "{}"), (e) => e.code === "not_configured");
   assert.throws(() => bare.verifyIpn("Basic x", "{}"), (e) => e.code === "not_configured");
+});
+
+test("queryStatus runs the core's StatusQuery: a 401 costs one new token, a 5xx is retried within the policy", async () => {
+  const client = sb.client({ retryPolicy: { ...FAST, maxRetries: 2 } });
+  await pay(client, "CLQ401");
+  await sb.reset();
+  await sb.faults({ endpoint: "status", fault: "unauthorized" });
+  assert.equal((await client.queryStatus("CLQ401")).type, "found");
+  let c = await sb.counters();
+  assert.equal(c.tokenRequests, 1, "one new token after the 401");
+  assert.equal(c.statusQueries, 2);
+  await sb.reset();
+  await sb.faults({ endpoint: "status", fault: "server_error_html", status: 503, count: 2 });
+  assert.equal((await client.queryStatus("CLQ401")).type, "found", "two 503s, then the answer: within maxRetries");
+  assert.equal((await sb.counters()).statusQueries, 3);
+  await sb.reset();
+  await sb.faults({ endpoint: "status", fault: "server_error_html", status: 503, count: 3 });
+  const refused = await client.queryStatus("CLQ401");
+  assert.equal(refused.type, "rejected", "the provider's refusal after maxRetries + 1 tries is its answer");
+  assert.equal(refused.kind, "server_error");
+  c = await sb.counters();
+  assert.equal(c.statusQueries, 3);
+  assert.equal(c.tokenRequests, 0);
+});
+
+test("queryStatus: no answer after the retries is transport_failed; a refused token request is the answer", async () => {
+  await sb.faults({ endpoint: "status", fault: "slow", delayMs: 1500, count: 2 });
+  const client = sb.client({ retryPolicy: { ...FAST, maxRetries: 1, requestTimeoutMs: 300 } });
+  await assert.rejects(client.queryStatus("CLQSLOW"), (e) => {
+    assert.ok(e instanceof jenga.JengaError);
+    assert.equal(e.code, "transport_failed");
+    assert.equal(e.transportFailure, "timeout");
+    return true;
+  });
+  assert.equal((await sb.counters()).statusQueries, 2, "maxRetries + 1 tries");
+  await sb.reset();
+  await sb.faults({ endpoint: "token", fault: "unauthorized" });
+  const refused = await sb.client().queryStatus("CLQSLOW");
+  assert.equal(refused.type, "rejected");
+  assert.equal(refused.action, "do_not_retry");
+  const c = await sb.counters();
+  assert.equal(c.tokenRequests, 1, "refused credentials are not retried");
+  assert.equal(c.statusQueries, 0);
+});
+
+test("StatusQuery for those who own their I/O: poll, send, hand in, done", async () => {
+  const client = sb.client();
+  await pay(client, "CLSQ");
+  const tokens = new jenga.SharedTokens(sb.url, CREDENTIALS);
+  const query = new jenga.StatusQuery("CLSQ", tokens, { policy: FAST, seed: 1n });
+  const endpoints = [];
+  for (;;) {
+    const action = query.poll(new Date());
+    if (action.type === "done") {
+      assert.equal(action.response.type, "found");
+      assert.equal(action.transportFailure, null);
+      break;
+    }
+    assert.equal(action.type, "send");
+    assert.throws(() => query.poll(new Date()), (e) => e.code === "flow_busy");
+    endpoints.push(action.request.endpoint);
+    const { method, url, headers, body } = action.request.http;
+    const r = await fetch(url, { method, headers, body });
+    query.handleResponse(new Date(), r.status, new Uint8Array(await r.arrayBuffer()));
+  }
+  assert.deepEqual(endpoints, ["token", "status"]);
+  assert.throws(() => query.handleResponse(new Date(), 200, "{}"), (e) => e.code === "flow_idle");
+  assert.throws(() => new jenga.StatusQuery("CLSQ", {}), (e) => e.code === "invalid_type" && e.field === "tokens");
+  assert.throws(() => new jenga.StatusQuery("CLSQ", tokens, { policy: { firstPollMs: 0 } }), (e) => e.code === "validation_failed");
 });
 
 test("bad details: validation_failed with every problem, and nothing sent", async () => {

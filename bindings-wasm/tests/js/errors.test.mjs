@@ -130,6 +130,42 @@ test("keys, secrets and signatures", async () => {
   }
 });
 
+test("a RetryPolicy that would spin is refused by the core's validate(): every problem, named as the options are", () => {
+  let thrown;
+  try {
+    new jenga.RetryPolicy({ maxPushes: 0, firstPollMs: 0, confirmDelayMs: 0, tokenWaitMs: 0, initialBackoffMs: 10, maxBackoffMs: 5 });
+  } catch (e) {
+    thrown = e;
+  }
+  assert.ok(thrown instanceof jenga.JengaError);
+  assert.equal(thrown.code, "validation_failed");
+  assert.deepEqual(
+    thrown.problems.map((p) => [p.field, p.code]),
+    [
+      ["policy.maxPushes", "invalid_option"],
+      ["policy.confirmDelayMs", "invalid_option"],
+      ["policy.firstPollMs", "invalid_option"],
+      ["policy.tokenWaitMs", "invalid_option"],
+      ["policy.maxBackoffMs", "invalid_option"],
+    ],
+  );
+  assert.equal(thrown.field, "policy.maxPushes");
+  assert.doesNotMatch(thrown.message, /policy\.(firstPoll|confirmDelay|tokenWait|maxBackoff)\b/, "the core's names, not the options'");
+  assert.match(thrown.problems[4].message, /initialBackoffMs/);
+  // A cap below its start, and the same refusal from every place a policy is given.
+  expectJengaError(() => new jenga.RetryPolicy({ firstPollMs: 5000, maxPollIntervalMs: 1000 }), "validation_failed");
+  const tokens = new jenga.SharedTokens("uat", { apiKey: "k", merchantCode: "m", consumerSecret: "s" });
+  const signed = jenga.StkPush.create(page).signSync(jenga.SyncSigner.fromPem(pem));
+  expectJengaError(() => new jenga.PaymentFlow(signed, { tokens }, { policy: { firstPollMs: 0 } }), "validation_failed");
+  expectJengaError(() => new jenga.StatusQuery("OR1", tokens, { policy: { requestTimeoutMs: 0 } }), "validation_failed");
+  expectJengaError(
+    () => new jenga.JengaClient({ credentials: { apiKey: "k", merchantCode: "m", consumerSecret: "s" }, privateKeyPem: pem, callbackUrl: "https://shop.example/cb", retryPolicy: { timeoutMs: 0 } }),
+    "validation_failed",
+  );
+  assert.equal(new jenga.RetryPolicy({ firstPollMs: 1, confirmDelayMs: 1, tokenWaitMs: 1, maxPollIntervalMs: 1 }).firstPollMs, 1, "1 ms is allowed");
+  stillWorks();
+});
+
 test("the payment flow's bad input and misuse are JengaErrors with their codes", async () => {
   const signed = jenga.StkPush.create(page).signSync(jenga.SyncSigner.fromPem(pem));
   const tokens = new jenga.SharedTokens("uat", { apiKey: "k", merchantCode: "m", consumerSecret: "s" });

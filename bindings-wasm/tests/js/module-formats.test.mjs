@@ -1,12 +1,16 @@
-// CommonJS require, the ESM entry and the entry for runtimes without Node APIs.
+// CommonJS require, the ESM entry, and the entry for runtimes without Node APIs
+// (web.mjs: what `jenga-stk` and `jenga-stk/web` are outside Node; in Node both
+// are the Node entry, so it is imported here by its file).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import * as esm from "jenga-stk";
-import * as web from "jenga-stk/web";
+import * as webEntry from "jenga-stk/web";
 
 const require = createRequire(import.meta.url);
+// web.mjs itself: the file `jenga-stk/web` resolves to where there is no "node" condition.
+const web = await import(new URL("web.mjs", `file://${require.resolve("jenga-stk/package.json")}`));
 const page = JSON.parse(readFileSync(`${process.env.JENGA_ROOT}/tests/vectors/stk_push.json`, "utf8")).cases[0];
 
 test("require('jenga-stk') works and builds the same body", () => {
@@ -15,15 +19,61 @@ test("require('jenga-stk') works and builds the same body", () => {
   assert.throws(() => cjs.StkPush.create({}), (e) => e instanceof cjs.JengaError && e instanceof Error && e.code === "validation_failed");
 });
 
-test("the three entries export the same API (the client and the flow included)", () => {
+test("the three entries export the same API (the client, the flow, the status query and the initializers included)", () => {
   const cjs = require("jenga-stk");
   const names = Object.keys(cjs).sort();
-  for (const name of ["adviseTransportFailure", "classifyInitResponse", "JengaClient", "Payment", "PaymentFlow", "SharedTokens", "RetryPolicy", "diagnoseSignature"]) {
+  for (const name of ["adviseTransportFailure", "classifyInitResponse", "JengaClient", "Payment", "PaymentFlow", "SharedTokens", "RetryPolicy", "StatusQuery", "diagnoseSignature", "initialize", "initializeSync", "initializeSyncSigner", "initializeSyncSignerSync"]) {
     assert.ok(names.includes(name), name);
   }
   assert.deepEqual(Object.keys(esm).sort(), names);
-  const initializers = ["initialize", "initializeSync", "initializeSyncSigner", "initializeSyncSignerSync"];
-  assert.deepEqual(Object.keys(web).filter((n) => !initializers.includes(n)).sort(), names);
+  assert.deepEqual(Object.keys(web).sort(), names);
+});
+
+test("one implementation in Node: `import` and `require` give the same classes, and errors cross", async () => {
+  const cjs = require("jenga-stk");
+  for (const name of Object.keys(cjs)) assert.equal(esm[name], cjs[name], name);
+  // An error thrown by a function obtained through require is an instance of the imported class.
+  assert.throws(() => cjs.StkPush.create({}), (e) => e instanceof esm.JengaError && e.code === "validation_failed");
+  assert.throws(() => new cjs.RetryPolicy({ firstPollMs: 0 }), (e) => e instanceof esm.JengaError);
+  await assert.rejects(cjs.Signer.fromPem("not a key"), (e) => e instanceof esm.JengaError);
+  // And the reverse.
+  assert.throws(() => esm.parseCallback("not json"), (e) => e instanceof cjs.JengaError);
+  // Objects made through one are accepted by the other: the same WebAssembly instance holds them
+  // (a SharedTokens is a handle into its memory, looked up by the flow).
+  const pem = readFileSync(`${process.env.JENGA_ROOT}/tests/keys/test-pkcs1-2048.pem`, "utf8");
+  const tokens = new cjs.SharedTokens("uat", { apiKey: "k", merchantCode: "m", consumerSecret: "s" });
+  const signed = esm.StkPush.create(page.input.request).signSync(cjs.SyncSigner.fromPem(pem));
+  const flow = new esm.PaymentFlow(signed, { tokens }, { seed: 1n, now: 0 });
+  assert.ok(flow instanceof cjs.PaymentFlow);
+  assert.equal(flow.poll(0).request.endpoint, "token");
+  const body = JSON.parse(readFileSync(`${process.env.JENGA_ROOT}/tests/vectors/callbacks.json`, "utf8")).cases.find((c) => !c.error).input.body;
+  const callback = cjs.parseCallback(body);
+  // Evidence parsed through require is known to the imported flow (else: invalid_type, "authenticate it first").
+  try {
+    flow.handleCallback(callback);
+  } catch (e) {
+    assert.ok(e instanceof cjs.JengaError && e.code !== "invalid_type", `${e.code}: ${e.message}`);
+  }
+  // The testing helper too.
+  const testing = await import("jenga-stk/testing");
+  assert.equal(require("jenga-stk/testing").startSandbox, testing.startSandbox);
+});
+
+test("in Node the initializers of the web entry do nothing harmful on the main entries", async () => {
+  await esm.initialize();
+  esm.initializeSync(new Uint8Array());
+  await esm.initializeSyncSigner();
+  esm.initializeSyncSignerSync();
+  assert.equal(esm.StkPush.create(page.input.request).body, page.expected.body);
+});
+
+test("in Node, jenga-stk/web is the Node entry too: one instance whatever the entry or the loading", () => {
+  const cjs = require("jenga-stk");
+  for (const name of Object.keys(cjs)) {
+    assert.equal(webEntry[name], cjs[name], name);
+    assert.equal(require("jenga-stk/web")[name], cjs[name], name);
+  }
+  assert.notEqual(web.JengaError, cjs.JengaError, "web.mjs, imported by its file, is its own module");
 });
 
 test("the ESM entry", () => {
@@ -84,6 +134,6 @@ test("the package.json is publishable", () => {
   assert.match(pkg.version, /^\d+\.\d+\.\d+/);
   assert.equal(pkg.engines.node, ">=18");
   assert.equal(pkg.license, "MIT OR Apache-2.0");
-  assert.ok(pkg.exports["."].types && pkg.exports["."].node.import && pkg.exports["."].node.require);
+  assert.ok(pkg.exports["."].node.import.types.endsWith(".d.mts") && pkg.exports["."].node.require.types.endsWith(".d.cts"));
   assert.ok(pkg.exports["./jenga_stk_wasm_rsa_bg.wasm"]);
 });

@@ -1,15 +1,15 @@
-// Test helper (not a test file): the sandbox binary started for a test file,
-// its control API, and a merchant web server that hands the sandbox's
-// callbacks and IPNs to the payments waiting for them, as a shop does.
+// Test helper (not a test file): the sandbox binary started for a test file by
+// the package's own `jenga-stk/testing` (so every client test exercises it
+// too), and a merchant web server that hands the sandbox's callbacks and IPNs
+// to the payments waiting for them, as a shop does.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { readFileSync } from "node:fs";
-import { createInterface } from "node:readline";
+import { startSandbox } from "jenga-stk/testing";
 
 export const root = process.env.JENGA_ROOT;
-const bin = process.env.JENGA_SANDBOX_BIN ?? `${root}/target/debug/jenga-sandbox`;
 assert.ok(root, "JENGA_ROOT must point at the repository");
+assert.ok(process.env.JENGA_SANDBOX_BIN, "JENGA_SANDBOX_BIN must point at the sandbox binary (scripts/wasm.sh test)");
 
 export const PRIVATE_KEY = readFileSync(`${root}/tests/keys/test-pkcs8-2048.pem`, "utf8");
 export const CREDENTIALS = Object.freeze({ apiKey: "sandbox-api-key", merchantCode: "0000000000", consumerSecret: "sandbox-consumer-secret" });
@@ -35,9 +35,9 @@ async function readBody(req) {
 
 /**
  * Starts a merchant server (callbacks and IPNs go to the payments registered with `track`) and
- * the sandbox pointing at it. `extra` are more sandbox flags.
+ * the sandbox pointing at it. `extra` are more sandbox settings (startSandbox's options).
  */
-export async function start(jenga, extra = []) {
+export async function start(jenga, extra = {}) {
   /** orderReference → { payment, kinds: outcome kinds after each delivery handed in } */
   const tracked = new Map();
   const deliveries = { callbacks: 0, ipns: 0, refused: 0 };
@@ -71,27 +71,17 @@ export async function start(jenga, extra = []) {
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const local = `http://127.0.0.1:${server.address().port}`;
-  const sandbox = spawn(
-    bin,
-    [
-      "--public-key", `${root}/tests/keys/test-pkcs8-2048.pub.pem`,
-      "--ipn-url", `${local}/jenga/ipn`,
-      "--callback-delay-ms", "20", "--ipn-delay-ms", "20", "--retry-delay-ms", "20",
-      ...extra,
-    ],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  const url = await new Promise((resolve, reject) => {
-    createInterface({ input: sandbox.stdout }).once("line", resolve);
-    sandbox.once("exit", (code) => reject(new Error(`the sandbox exited (${code}): build it with cargo build -p jenga-sandbox`)));
-    sandbox.once("error", reject);
+  const sandbox = await startSandbox({
+    publicKeyPath: `${root}/tests/keys/test-pkcs8-2048.pub.pem`,
+    ipnUrl: `${local}/jenga/ipn`,
+    callbackDelayMs: 20,
+    ipnDelayMs: 20,
+    retryDelayMs: 20,
+    ...extra,
   });
-
-  async function control(method, path, body) {
-    const r = await fetch(`${url}/sandbox/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-    assert.ok(r.ok, `${method} /sandbox/${path}: ${r.status} ${await r.clone().text()}`);
-    return r.status === 204 ? null : r.json();
-  }
+  const url = sandbox.baseUrl;
+  assert.deepEqual(sandbox.credentials, CREDENTIALS);
+  assert.deepEqual(sandbox.ipn, IPN);
 
   const env = {
     url,
@@ -118,13 +108,13 @@ export async function start(jenga, extra = []) {
       tracked.set(payment.orderReference, t);
       return t;
     },
-    faults: (f) => control("POST", "faults", f),
-    setDeliveries: (d) => control("POST", "deliveries", d),
-    counters: () => control("GET", "counters"),
-    settle: () => control("POST", "settle", { timeoutMs: 10000 }),
-    reset: () => control("POST", "reset"),
+    faults: (f) => sandbox.fault(f),
+    setDeliveries: (d) => sandbox.deliveries(d),
+    counters: () => sandbox.counters(),
+    settle: () => sandbox.settle(10_000),
+    reset: () => sandbox.reset(),
     async stop() {
-      sandbox.kill();
+      await sandbox.stop();
       await new Promise((resolve) => server.close(resolve));
     },
   };
