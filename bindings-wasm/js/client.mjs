@@ -36,19 +36,35 @@ function transportFailureOf(error) {
 }
 
 /**
- * Under Deno, the HTTP client for a POST: a new one with no connection pool. Deno's fetch re-sends
- * a request with a replayable body, once and on its own, when a connection that came out of its
- * pool closes before any answer (denoland/deno#32566, narrowed to pooled connections by #36415):
- * it takes that for a stale keep-alive connection. But the provider may have taken the push and
- * then lost the connection (the sandbox's `drop_after_accept`): the re-sent push would prompt the
- * customer twice. On a connection fresh from a client with no pool, Deno sends once and reports
- * the failure; the flow then asks about the order. Other runtimes do not re-send (checked in
- * Node, Bun and workerd); `undefined` there.
+ * Under Deno, how a POST must go so that Deno's fetch never re-sends it on its own. Deno retries a
+ * request whose body it can replay, once, when the connection closes before any answer
+ * (denoland/deno#32566): it takes that for a stale keep-alive connection. But a provider that took
+ * the push and then lost the connection looks the same (the sandbox's `drop_after_accept`): the
+ * re-sent push would prompt the customer twice. Measured (scripts/dist/npm.sh, and by hand):
+ * Deno 2.6 never re-sends; 2.7.0 to 2.9.5 re-send on any connection; from 2.9.6 (#36415) only on
+ * a connection that came out of the pool. So every POST gets an HTTP client of its own with no pool
+ * (`client`, closed after the exchange), and before 2.9.6 also its body as a stream, which Deno
+ * cannot replay (sent with `Transfer-Encoding: chunked`; the bytes are the same). Other runtimes
+ * do not re-send (Node, Bun, workerd: checked): `undefined` there.
  */
-function unpooledClient() {
+function denoPost() {
   const deno = globalThis.Deno;
   if (typeof deno?.createHttpClient !== "function") return undefined;
-  return deno.createHttpClient({ poolMaxIdlePerHost: 0 });
+  const [major, minor, patch] = String(deno.version?.deno ?? "").split(".").map(Number);
+  const at = major * 1_000_000 + minor * 1_000 + patch;
+  const replaysFresh = Number.isFinite(at) && at >= 2_007_000 && at < 2_009_006;
+  return { client: deno.createHttpClient({ poolMaxIdlePerHost: 0 }), stream: replaysFresh };
+}
+
+/** `text` as a one-chunk stream: a body fetch cannot replay. */
+function unreplayable(text) {
+  const bytes = new TextEncoder().encode(text);
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
 }
 
 /** The rejection of an aborted operation: a JengaError named AbortError, the signal's reason as its cause. */
@@ -128,9 +144,9 @@ export function makeClient(api, { randomValues, loadSigner }) {
    */
   async function exchange(fetchImpl, request, signal) {
     const { method, url, headers, body } = request.http;
-    let client;
+    let deno;
     try {
-      client = method === "POST" ? unpooledClient() : undefined;
+      deno = method === "POST" ? denoPost() : undefined;
     } catch {
       return { failure: "connect_failed" }; // nothing was sent
     }
@@ -144,7 +160,13 @@ export function makeClient(api, { randomValues, loadSigner }) {
     signal?.addEventListener("abort", aborted, { once: true });
     try {
       const init = { method, headers, body, signal: controller.signal };
-      if (client) init.client = client;
+      if (deno) {
+        init.client = deno.client;
+        if (deno.stream && typeof body === "string") {
+          init.body = unreplayable(body);
+          init.duplex = "half";
+        }
+      }
       const response = await fetchImpl(url, init);
       let answer = new Uint8Array(await response.arrayBuffer());
       if (answer.byteLength > MAX_ANSWER_BYTES) answer = answer.subarray(0, MAX_ANSWER_BYTES);
@@ -155,7 +177,7 @@ export function makeClient(api, { randomValues, loadSigner }) {
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener("abort", aborted);
-      client?.close();
+      deno?.client.close();
     }
   }
 

@@ -701,11 +701,22 @@ export interface JengaClientOptions {
   /** Refresh the token this long before it expires. Default 60. */
   tokenMarginSeconds?: number;
   /**
-   * Default: the global fetch. Under Deno a POST's `init` also carries `client`, a
-   * `Deno.HttpClient` with no connection pool: Deno's fetch would otherwise re-send a push on its
-   * own when a pooled connection closes before the answer.
+   * Default: the global fetch. Under Deno a POST's `init` also carries `client` (a
+   * `Deno.HttpClient` with no connection pool) and, before Deno 2.9.6, its body as a stream
+   * (`duplex: "half"`): Deno's fetch would otherwise re-send a push on its own when the
+   * connection closes before the answer. Pass them on to Deno's fetch.
    */
-  fetch?: (input: string, init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal; client?: unknown }) => Promise<Response>;
+  fetch?: (
+    input: string,
+    init: {
+      method: string;
+      headers: Record<string, string>;
+      body?: string | ReadableStream<Uint8Array>;
+      signal: AbortSignal;
+      client?: unknown;
+      duplex?: "half";
+    },
+  ) => Promise<Response>;
 }
 
 export interface PaymentDetails {

@@ -56,7 +56,8 @@ if (entry === "jenga-stk") {
 }
 
 // Deno only, for the record (not a check): the same dropped push with the client's guard taken
-// away (its `client`, an HTTP client with no pool, removed from the POST): does Deno still re-send?
+// away (the POST's own HTTP client with no pool removed, and its body a string again if the
+// client made it a stream): does this Deno re-send it?
 if (globalThis.Deno && entry === "jenga-stk" && sandboxUrl) {
   const control = (method, path, body) => fetch(`${sandboxUrl}/sandbox/${path}`, { method, body: body && JSON.stringify(body) }).then((r) => r.text());
   await control("POST", "reset");
@@ -66,7 +67,8 @@ if (globalThis.Deno && entry === "jenga-stk" && sandboxUrl) {
     privateKeyPem: text(`${root}/tests/keys/test-pkcs8-2048.pem`),
     callbackUrl: "http://127.0.0.1:1/jenga/callback",
     retryPolicy: { firstPollMs: 100, confirmDelayMs: 50, initialBackoffMs: 20, maxBackoffMs: 100, maxPollIntervalMs: 200 },
-    fetch: (url, { client, ...init }) => fetch(url, init),
+    fetch: async (url, { client, duplex, ...init }) =>
+      fetch(url, { ...init, body: init.body instanceof ReadableStream ? await new Response(init.body).text() : init.body }),
   });
   await unguarded.queryStatus("RTWARM");
   await control("POST", "faults", { endpoint: "init", fault: "drop_after_accept" });
