@@ -137,6 +137,17 @@ impl RetryPolicy {
     }
 }
 
+/// The next number of the seeded splitmix64 sequence in `state`: the flows'
+/// only source of randomness (jitter, new payment references), saved with
+/// them so a restored flow draws the same numbers.
+pub(crate) fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -212,11 +212,8 @@ impl StatusQuery {
     }
 
     fn backoff(&mut self) -> std::time::Duration {
-        self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.rng;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        self.policy.backoff(self.retries, z ^ (z >> 31))
+        let random = super::policy::splitmix64(&mut self.rng);
+        self.policy.backoff(self.retries, random)
     }
 
     fn finish(&mut self, response: Option<StatusResponse>, failure: Option<TransportFailure>) {
