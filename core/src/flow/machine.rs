@@ -2,6 +2,7 @@
 //! answer, failure and piece of evidence moves the state. No I/O, no clock:
 //! `now` comes in, the randomness comes from the saved seed.
 
+use super::policy::parse_retry_after;
 use super::{
     Action, FlowRequest, Outcome, OutcomeKind, PaymentFlow, Pending, Phase, State, TokenGrant,
 };
@@ -581,15 +582,6 @@ impl State {
     fn outcome_now(&self) -> Outcome {
         self.outcome(self.ended.unwrap_or(OutcomeKind::Undecided))
     }
-}
-
-/// A `Retry-After` of delta-seconds, believed from 1 s to 5 minutes (an
-/// HTTP date, or anything else, is ignored).
-fn parse_retry_after(value: &str) -> Option<Duration> {
-    let seconds: u64 = value.trim().parse().ok()?;
-    (1..=300)
-        .contains(&seconds)
-        .then(|| Duration::from_secs(seconds))
 }
 
 /// An answer whose deciding part was malformed, as a rejection to retry.

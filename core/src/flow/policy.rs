@@ -148,6 +148,15 @@ pub(crate) fn splitmix64(state: &mut u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// A `Retry-After` of delta-seconds, believed from 1 s to 5 minutes (an
+/// HTTP date, or anything else, is ignored).
+pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
+    let seconds: u64 = value.trim().parse().ok()?;
+    (1..=300)
+        .contains(&seconds)
+        .then(|| Duration::from_secs(seconds))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
