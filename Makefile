@@ -4,7 +4,7 @@
 CARGO ?= cargo
 SHELL := /bin/bash
 
-.PHONY: all demo demo-python test setup fmt-check clippy doc-check test-rust test-wasm test-node-example test-python test-uniffi vectors vectors-check bench bench-wasm bench-python bench-kotlin backend-sizes deny fuzz clean
+.PHONY: all demo demo-python test setup dist dist-check fmt-check clippy doc-check test-rust test-wasm test-node-example test-python test-uniffi vectors vectors-check bench bench-wasm bench-python bench-kotlin backend-sizes deny fuzz clean
 
 all: test
 
@@ -24,8 +24,19 @@ demo: setup
 demo-python: setup
 	@scripts/python-demo.sh
 
-test: setup fmt-check clippy doc-check deny test-rust vectors-check test-wasm test-node-example test-python test-uniffi
+test: setup fmt-check clippy doc-check deny test-rust vectors-check test-wasm test-node-example test-python test-uniffi dist-check
 	@echo "make test: all checks passed"
+
+# Every artifact into dist/, each checked as its ecosystem would (scripts/dist/):
+# the crates (cargo publish --dry-run, docs.rs badges), the Python wheels
+# (manylinux2014, sdist tested, twine, auditwheel) and the sandbox and CLI
+# wheels, the npm tarball (publint, attw, one instance, Node/Bun/Deno/workerd),
+# the Kotlin jar as a local Maven repository and the Swift package.
+dist: setup
+	@scripts/dist.sh
+
+# What make test runs of it: the same builds and checks.
+dist-check: dist
 
 # Rustdoc with warnings as errors: broken or private intra-doc links fail.
 doc-check:

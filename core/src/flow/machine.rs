@@ -2,6 +2,7 @@
 //! answer, failure and piece of evidence moves the state. No I/O, no clock:
 //! `now` comes in, the randomness comes from the saved seed.
 
+use super::policy::parse_retry_after;
 use super::{
     Action, FlowRequest, Outcome, OutcomeKind, PaymentFlow, Pending, Phase, State, TokenGrant,
 };
@@ -492,11 +493,7 @@ impl PaymentFlow {
 impl State {
     /// The next pseudo-random number (splitmix64 over the saved seed).
     pub(crate) fn random(&mut self) -> u64 {
-        self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.rng;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        super::policy::splitmix64(&mut self.rng)
     }
 
     fn backoff(&mut self, retry: u32) -> Duration {
@@ -585,15 +582,6 @@ impl State {
     fn outcome_now(&self) -> Outcome {
         self.outcome(self.ended.unwrap_or(OutcomeKind::Undecided))
     }
-}
-
-/// A `Retry-After` of delta-seconds, believed from 1 s to 5 minutes (an
-/// HTTP date, or anything else, is ignored).
-fn parse_retry_after(value: &str) -> Option<Duration> {
-    let seconds: u64 = value.trim().parse().ok()?;
-    (1..=300)
-        .contains(&seconds)
-        .then(|| Duration::from_secs(seconds))
 }
 
 /// An answer whose deciding part was malformed, as a rejection to retry.

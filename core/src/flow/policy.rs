@@ -137,6 +137,26 @@ impl RetryPolicy {
     }
 }
 
+/// The next number of the seeded splitmix64 sequence in `state`: the flows'
+/// only source of randomness (jitter, new payment references), saved with
+/// them so a restored flow draws the same numbers.
+pub(crate) fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A `Retry-After` of delta-seconds, believed from 1 s to 5 minutes (an
+/// HTTP date, or anything else, is ignored).
+pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
+    let seconds: u64 = value.trim().parse().ok()?;
+    (1..=300)
+        .contains(&seconds)
+        .then(|| Duration::from_secs(seconds))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

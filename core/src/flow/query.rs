@@ -5,15 +5,22 @@
 //! binding decides about retries itself.
 
 use std::sync::Arc;
+use std::time::Duration;
 
+use super::policy::parse_retry_after;
 use super::{FlowRequest, RetryPolicy, SharedTokens, TokenGrant};
-use crate::error::FlowError;
+use crate::error::{FlowError, Problems, ValidationError};
 use crate::json::Limits;
 use crate::response::{Endpoint, NextAction, Rejection, TransportFailure};
 use crate::signing::Signature;
 use crate::status::{StatusResponse, StatusSignature, order_status_request, parse_status_response};
+use crate::text;
 use crate::time::DateTime;
 use crate::token::{AccessToken, TokenResponse};
+
+/// The longest order reference a query accepts: far above any the provider
+/// makes; it only keeps a mistaken argument (a whole body) out of the URL.
+const MAX_ORDER_REFERENCE: usize = 256;
 
 /// What a status query wants next.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,16 +69,32 @@ pub struct StatusQuery {
 }
 
 impl StatusQuery {
-    /// A query for `order_reference` with the client's tokens; `seed` feeds
-    /// the backoff's jitter.
+    /// A query for `order_reference` (trimmed) with the client's tokens;
+    /// `seed` feeds the backoff's jitter. Refuses, every problem at once, a
+    /// blank order reference or one with control characters (field
+    /// `orderReference`: it would query another URL) and a policy that
+    /// [`RetryPolicy::validate`] refuses.
     pub fn new(
         order_reference: &str,
         tokens: Arc<SharedTokens>,
         policy: RetryPolicy,
         status_signature: Option<Signature>,
         seed: u64,
-    ) -> StatusQuery {
-        StatusQuery {
+    ) -> Result<StatusQuery, ValidationError> {
+        let mut problems = Problems::default();
+        text::required(
+            &mut problems,
+            "orderReference",
+            order_reference,
+            MAX_ORDER_REFERENCE,
+        );
+        if let Err(e) = policy.validate() {
+            for p in e.into_problems() {
+                problems.push(&p.field, p.code, p.message);
+            }
+        }
+        problems.into_result(())?;
+        Ok(StatusQuery {
             order_reference: order_reference.trim().to_owned(),
             status_signature,
             policy,
@@ -84,7 +107,7 @@ impl StatusQuery {
             retries: 0,
             next_at: None,
             done: None,
-        }
+        })
     }
 
     /// What to do next at `now`.
@@ -135,15 +158,19 @@ impl StatusQuery {
         }
     }
 
-    /// The answer to the last request sent.
+    /// The answer to the last request sent: its HTTP status, its
+    /// `Retry-After` header if any (a 429's or a 503's wait is then at least
+    /// that long), and its body.
     pub fn handle_response(
         &mut self,
         now: DateTime,
         status: u16,
+        retry_after: Option<&str>,
         body: &[u8],
     ) -> Result<(), FlowError> {
         let pending = self.pending.take().ok_or(FlowError::Idle)?;
         let used = self.used_token.take();
+        let retry_after = retry_after.and_then(parse_retry_after);
         match pending {
             Pending::Token => {
                 match self
@@ -152,19 +179,19 @@ impl StatusQuery {
                 {
                     Ok(TokenResponse::Token(_)) => self.next_at = None,
                     Ok(TokenResponse::Rejected(r)) if r.action == NextAction::RetryWithBackoff => {
-                        self.retry(now, None)
+                        self.retry(now, None, retry_after)
                     }
                     // Refused credentials: no answer about the order can come.
                     Ok(TokenResponse::Rejected(r)) => {
                         self.finish(Some(StatusResponse::Rejected(r)), None)
                     }
-                    Err(_) => self.retry(now, None),
+                    Err(_) => self.retry(now, None, retry_after),
                 }
             }
             Pending::Status => match parse_status_response(status, body, &self.limits) {
-                Ok(StatusResponse::Rejected(r)) => self.refused(now, r, used),
+                Ok(StatusResponse::Rejected(r)) => self.refused(now, r, used, retry_after),
                 Ok(answer) => self.finish(Some(answer), None),
-                Err(_) => self.retry(now, None),
+                Err(_) => self.retry(now, None, retry_after),
             },
         }
         Ok(())
@@ -181,11 +208,17 @@ impl StatusQuery {
         if pending == Pending::Token {
             self.tokens.on_refresh_failed();
         }
-        self.retry(now, Some(failure));
+        self.retry(now, Some(failure), None);
         Ok(())
     }
 
-    fn refused(&mut self, now: DateTime, r: Rejection, used: Option<AccessToken>) {
+    fn refused(
+        &mut self,
+        now: DateTime,
+        r: Rejection,
+        used: Option<AccessToken>,
+        retry_after: Option<Duration>,
+    ) {
         match r.action {
             NextAction::RefreshTokenAndRetry if !self.retried_401 => {
                 if let Some(token) = used {
@@ -196,27 +229,31 @@ impl StatusQuery {
             }
             NextAction::RetryWithBackoff if self.retries < self.policy.max_retries => {
                 self.retries += 1;
-                self.next_at = Some(now.plus(self.backoff()));
+                let wait = self.backoff().max(retry_after.unwrap_or_default());
+                self.next_at = Some(now.plus(wait));
             }
             _ => self.finish(Some(StatusResponse::Rejected(r)), None),
         }
     }
 
-    fn retry(&mut self, now: DateTime, failure: Option<TransportFailure>) {
+    fn retry(
+        &mut self,
+        now: DateTime,
+        failure: Option<TransportFailure>,
+        retry_after: Option<Duration>,
+    ) {
         if self.retries < self.policy.max_retries {
             self.retries += 1;
-            self.next_at = Some(now.plus(self.backoff()));
+            let wait = self.backoff().max(retry_after.unwrap_or_default());
+            self.next_at = Some(now.plus(wait));
         } else {
             self.finish(None, failure);
         }
     }
 
-    fn backoff(&mut self) -> std::time::Duration {
-        self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.rng;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        self.policy.backoff(self.retries, z ^ (z >> 31))
+    fn backoff(&mut self) -> Duration {
+        let random = super::policy::splitmix64(&mut self.rng);
+        self.policy.backoff(self.retries, random)
     }
 
     fn finish(&mut self, response: Option<StatusResponse>, failure: Option<TransportFailure>) {
@@ -238,7 +275,7 @@ mod tests {
             Environment::Uat,
             Credentials::new("k", "m", "s").unwrap(),
         ));
-        StatusQuery::new(" OR1 ", tokens, RetryPolicy::default(), None, 1)
+        StatusQuery::new(" OR1 ", tokens, RetryPolicy::default(), None, 1).unwrap()
     }
 
     fn send(q: &mut StatusQuery, now: DateTime) -> Endpoint {
@@ -258,13 +295,13 @@ mod tests {
         let mut q = query();
         let t = DateTime::from_unix_millis(1_700_000_000_000);
         assert_eq!(send(&mut q, t), Endpoint::Token);
-        q.handle_response(t, 200, TOKEN).unwrap();
+        q.handle_response(t, 200, None, TOKEN).unwrap();
         assert_eq!(send(&mut q, t), Endpoint::Status);
-        q.handle_response(t, 401, EXPIRED).unwrap();
+        q.handle_response(t, 401, None, EXPIRED).unwrap();
         assert_eq!(send(&mut q, t), Endpoint::Token);
-        q.handle_response(t, 200, TOKEN).unwrap();
+        q.handle_response(t, 200, None, TOKEN).unwrap();
         assert_eq!(send(&mut q, t), Endpoint::Status);
-        q.handle_response(t, 200, FOUND).unwrap();
+        q.handle_response(t, 200, None, FOUND).unwrap();
         let QueryAction::Done(result) = q.poll(t).unwrap() else {
             panic!()
         };
@@ -276,7 +313,7 @@ mod tests {
         let mut q = query();
         let mut t = DateTime::from_unix_millis(1_700_000_000_000);
         assert_eq!(send(&mut q, t), Endpoint::Token);
-        q.handle_response(t, 200, TOKEN).unwrap();
+        q.handle_response(t, 200, None, TOKEN).unwrap();
         for _ in 0..=RetryPolicy::default().max_retries {
             loop {
                 match q.poll(t).unwrap() {
@@ -300,6 +337,38 @@ mod tests {
         assert_eq!(
             q.handle_transport_failure(t, TransportFailure::Timeout),
             Err(FlowError::Idle)
+        );
+    }
+
+    #[test]
+    fn a_blank_reference_and_a_spinning_policy_are_refused_together() {
+        let tokens = Arc::new(SharedTokens::for_credentials(
+            Environment::Uat,
+            Credentials::new("k", "m", "s").unwrap(),
+        ));
+        let policy = RetryPolicy {
+            first_poll: Duration::ZERO,
+            ..RetryPolicy::default()
+        };
+        let e = StatusQuery::new("  ", tokens.clone(), policy, None, 1).unwrap_err();
+        let fields: Vec<_> = e.problems().iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["orderReference", "policy.firstPoll"]);
+        let e = StatusQuery::new("OR\n1", tokens, RetryPolicy::default(), None, 1).unwrap_err();
+        assert_eq!(e.problems()[0].code.as_str(), "control_character");
+    }
+
+    #[test]
+    fn a_retry_after_longer_than_the_backoff_is_waited() {
+        let mut q = query();
+        let t = DateTime::from_unix_millis(1_700_000_000_000);
+        assert_eq!(send(&mut q, t), Endpoint::Token);
+        q.handle_response(t, 200, None, TOKEN).unwrap();
+        assert_eq!(send(&mut q, t), Endpoint::Status);
+        let busy = br#"{"status":false,"code":429,"message":"Too many requests"}"#;
+        q.handle_response(t, 429, Some("120"), busy).unwrap();
+        assert_eq!(
+            q.poll(t).unwrap(),
+            QueryAction::Wait(t.plus(Duration::from_secs(120)))
         );
     }
 }
