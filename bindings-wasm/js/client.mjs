@@ -534,7 +534,7 @@ export function makeClient(api, { randomValues, loadSigner }) {
           throw abortError(s);
         }
         if (answer.failure) query.handleTransportFailure(Date.now(), answer.failure);
-        else query.handleResponse(Date.now(), answer.status, answer.body);
+        else query.handleResponse(Date.now(), answer.status, answer.retryAfter, answer.body);
       }
     }
 

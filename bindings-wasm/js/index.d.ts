@@ -668,7 +668,7 @@ export class StatusQuery {
   constructor(orderReference: string, tokens: SharedTokens, options?: StatusQueryOptions);
   readonly orderReference: string;
   poll(now: Date | number): QueryAction;
-  handleResponse(now: Date | number, status: number, body: Body): void;
+  handleResponse(now: Date | number, status: number, retryAfter: string | null | undefined, body: Body): void;
   handleTransportFailure(now: Date | number, failure: TransportFailure): void;
 }
 

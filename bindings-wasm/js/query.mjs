@@ -40,12 +40,13 @@ export function makeStatusQuery(wasm, { use, inner, randomValues, RetryPolicy, S
       return Object.freeze({ type: "done", response: action.response, transportFailure: action.transportFailure });
     }
 
-    /** The answer to the request of the last `send`: its status and body. */
-    handleResponse(now, httpStatus, body) {
+    /** The answer to the request of the last `send`: its status, `Retry-After` header (or null) and body. */
+    handleResponse(now, httpStatus, retryAfter, body) {
       const ms = millis(now);
       const s = status(httpStatus);
+      const after = text(retryAfter, "retryAfter", { optional: true });
       const b = bytes(body, "body");
-      use(() => this.#inner.handleResponse(ms, s, b));
+      use(() => this.#inner.handleResponse(ms, s, after, b));
     }
 
     /** The request of the last `send` got no answer: "connect_failed", "timeout" or "connection_lost". */

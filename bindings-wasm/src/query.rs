@@ -32,13 +32,15 @@ impl WasmStatusQuery {
         let status_signature = status_signature
             .map(|s| Signature::from_base64(&s).map_err(error))
             .transpose()?;
-        Ok(WasmStatusQuery(StatusQuery::new(
+        StatusQuery::new(
             order_reference,
             tokens.shared(),
             policy(policy_values)?,
             status_signature,
             seed,
-        )))
+        )
+        .map(WasmStatusQuery)
+        .map_err(error)
     }
 
     /// What to do next at `now`: `{type: "send", endpoint, request,
@@ -67,12 +69,18 @@ impl WasmStatusQuery {
         }
     }
 
-    /// The answer to the last request sent: its status and body.
+    /// The answer to the last request sent: status, `Retry-After`, body.
     #[wasm_bindgen(js_name = handleResponse)]
-    pub fn handle_response(&mut self, now_ms: f64, code: u32, body: &[u8]) -> Result<(), JsValue> {
+    pub fn handle_response(
+        &mut self,
+        now_ms: f64,
+        code: u32,
+        retry_after: Option<String>,
+        body: &[u8],
+    ) -> Result<(), JsValue> {
         let now = instant(now_ms, "now")?;
         self.0
-            .handle_response(now, status(code)?, body)
+            .handle_response(now, status(code)?, retry_after.as_deref(), body)
             .map_err(error)
     }
 

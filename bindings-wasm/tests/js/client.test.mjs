@@ -383,10 +383,14 @@ test("StatusQuery for those who own their I/O: poll, send, hand in, done", async
     endpoints.push(action.request.endpoint);
     const { method, url, headers, body } = action.request.http;
     const r = await fetch(url, { method, headers, body });
-    query.handleResponse(new Date(), r.status, new Uint8Array(await r.arrayBuffer()));
+    query.handleResponse(new Date(), r.status, r.headers.get("retry-after"), new Uint8Array(await r.arrayBuffer()));
   }
   assert.deepEqual(endpoints, ["token", "status"]);
-  assert.throws(() => query.handleResponse(new Date(), 200, "{}"), (e) => e.code === "flow_idle");
+  assert.throws(() => query.handleResponse(new Date(), 200, null, "{}"), (e) => e.code === "flow_idle");
+  assert.throws(
+    () => new jenga.StatusQuery("  ", tokens),
+    (e) => e.code === "validation_failed" && e.problems[0].field === "orderReference" && e.problems[0].code === "required",
+  );
   assert.throws(() => new jenga.StatusQuery("CLSQ", {}), (e) => e.code === "invalid_type" && e.field === "tokens");
   assert.throws(() => new jenga.StatusQuery("CLSQ", tokens, { policy: { firstPollMs: 0 } }), (e) => e.code === "validation_failed");
 });

@@ -48,7 +48,7 @@ export async function query(tokens: jenga.SharedTokens): Promise<jenga.StatusRes
       continue;
     }
     const r = await fetch(action.request.http.url, action.request.http);
-    q.handleResponse(new Date(), r.status, new Uint8Array(await r.arrayBuffer()));
+    q.handleResponse(new Date(), r.status, r.headers.get("retry-after"), new Uint8Array(await r.arrayBuffer()));
   }
 }
 
