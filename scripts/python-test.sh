@@ -195,7 +195,7 @@ run_django_app_postgres() {
   as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U postgres --no-sync >/dev/null || return 1
   as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
     -o "-p $port -k $PG_DIR -c listen_addresses= -c fsync=off -c max_connections=100" start >/dev/null || { cat "$PG_DIR/log" >&2; return 1; }
-  echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $NF}') on $PG_DIR port $port"
+  echo "$("$PG_BIN/postgres" --version) on $PG_DIR, port $port"
   local status=0
   DATABASE_URL="postgres://postgres@/postgres?host=$PG_DIR&port=$port" django_app_suite "$PY" || status=$?
   stop_postgres
