@@ -23,13 +23,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
 
 from .. import (
     CallbackFailure,
     Ipn,
+    Outcome,
     Payment as FlowPayment,
     PaymentNotStartedError,
     ProviderAnswer,
@@ -292,7 +293,7 @@ def check_status(row: Payment) -> Payment:
     return locked
 
 
-def pending_payments(older_than: timedelta) -> "typing.Any":
+def pending_payments(older_than: timedelta) -> "QuerySet[Payment]":
     """Payments still pending ``older_than`` after they started, those never
     checked or checked longest ago first."""
     return (
@@ -313,7 +314,7 @@ def _lock(order_reference: str) -> typing.Optional[Payment]:
     return Payment.objects.select_for_update().filter(order_reference=order_reference).first()
 
 
-def _hand_in(row: Payment, payment: FlowPayment, events: "typing.Any") -> None:
+def _hand_in(row: Payment, payment: FlowPayment, events: "QuerySet[Evidence]") -> None:
     """Hands stored callbacks and IPNs of this order to the flow (under the
     row's lock) and links them to the row."""
     for event in events.filter(Q(payment=row) | Q(payment__isnull=True)).order_by("received_at", "id"):
@@ -336,7 +337,7 @@ def _save(row: Payment, payment: FlowPayment) -> None:
     row.save()
 
 
-def _apply_outcome(row: Payment, kind: str, outcome: "typing.Any", *, flow_state: str) -> None:
+def _apply_outcome(row: Payment, kind: str, outcome: typing.Optional[Outcome], *, flow_state: str) -> None:
     row.flow_state = flow_state
     row.outcome = kind
     if outcome is None:
