@@ -22,7 +22,7 @@ use crate::environment::{PyAccessToken, PyEnvironment};
 use crate::errors::OrRaise;
 use crate::http::PyHttpRequest;
 use crate::ipn::PyIpn;
-use crate::reconcile::reconciliation_to_py;
+use crate::reconcile::{PyReconciliation, reconciliation_to_py};
 use crate::request::PySignedStkPush;
 use crate::responses::{accepted_to_py, invalid_code, rejection_to_py};
 use crate::shield::shield;
@@ -466,7 +466,8 @@ fn flow_request_to_py(py: Python<'_>, r: FlowRequest) -> PyResult<Py<PyFlowReque
 }
 
 value_class! {
-    /// `PaymentFlow.poll`'s answer: send this request now.
+    /// `PaymentFlow.poll`'s (and `StatusQuery.poll`'s) answer: send this
+    /// request now.
     PySend as "Send", inner: FlowRequest,
     fields {
         /// The `FlowRequest`.
@@ -482,9 +483,9 @@ value_class! {
 }
 
 value_class! {
-    /// `PaymentFlow.poll`'s answer: nothing to do before `until` (an aware
-    /// `datetime`); poll again then, or earlier when a callback or IPN is
-    /// handed in.
+    /// `PaymentFlow.poll`'s (and `StatusQuery.poll`'s) answer: nothing to do
+    /// before `until` (an aware `datetime`); poll again then, or (a payment
+    /// flow) earlier when a callback or IPN is handed in.
     PyWait as "Wait", inner: jenga_stk::DateTime,
     fields {
         /// When to poll again.
@@ -560,24 +561,28 @@ pub(crate) fn outcome_to_py(py: Python<'_>, o: Outcome) -> PyResult<Py<PyOutcome
     Py::new(py, value)
 }
 
+/// A `Send` (of a payment flow or of a status query).
+pub(crate) fn send_to_py(py: Python<'_>, request: FlowRequest) -> PyResult<Py<PyAny>> {
+    let value = PySend {
+        request: flow_request_to_py(py, request.clone())?.into_any(),
+        inner: request,
+    };
+    Ok(Py::new(py, value)?.into_any())
+}
+
+/// A `Wait` (of a payment flow or of a status query).
+pub(crate) fn wait_to_py(py: Python<'_>, until: jenga_stk::DateTime) -> PyResult<Py<PyAny>> {
+    let value = PyWait {
+        until: datetime(py, until)?,
+        inner: until,
+    };
+    Ok(Py::new(py, value)?.into_any())
+}
+
 fn action_to_py(py: Python<'_>, action: Action) -> PyResult<Py<PyAny>> {
     Ok(match action {
-        Action::Send(request) => Py::new(
-            py,
-            PySend {
-                request: flow_request_to_py(py, request.clone())?.into_any(),
-                inner: request,
-            },
-        )?
-        .into_any(),
-        Action::Wait(until) => Py::new(
-            py,
-            PyWait {
-                until: datetime(py, until)?,
-                inner: until,
-            },
-        )?
-        .into_any(),
+        Action::Send(request) => send_to_py(py, request)?,
+        Action::Wait(until) => wait_to_py(py, until)?,
         Action::Done(outcome) => Py::new(
             py,
             PyDone {
@@ -747,6 +752,18 @@ impl PyPaymentFlow {
         shield(py, || {
             let outcome = self.with(py, |f| f.outcome());
             outcome.map(|o| outcome_to_py(py, o)).transpose()
+        })
+    }
+
+    /// The `Reconciliation` of everything seen so far, before the flow ends
+    /// too: after a callback saying paid, `state` is `"paid"` with
+    /// `confirmed` False while the status query is awaited. Show it; act
+    /// (ship the goods) on the `Outcome`.
+    #[getter]
+    fn reconciliation(&self, py: Python<'_>) -> PyResult<Py<PyReconciliation>> {
+        shield(py, || {
+            let decision = self.with(py, |f| f.reconciliation());
+            reconciliation_to_py(py, decision)
         })
     }
 

@@ -22,6 +22,7 @@ mod errors;
 mod flow;
 mod http;
 mod ipn;
+mod query;
 mod reconcile;
 mod request;
 mod responses;
@@ -106,6 +107,8 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<flow::PyDone>()?;
     m.add_class::<flow::PyOutcome>()?;
     m.add_class::<flow::PyPaymentFlow>()?;
+    m.add_class::<query::PyQueryDone>()?;
+    m.add_class::<query::PyStatusQuery>()?;
 
     m.add_class::<diagnose::PyKeyInfo>()?;
     m.add_class::<diagnose::PyFinding>()?;

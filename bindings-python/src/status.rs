@@ -179,16 +179,24 @@ pub(crate) fn parse_status_response(
         let response = py
             .detach(|| jenga_stk::parse_status_response(status, body, &limits))
             .or_raise(py)?;
-        Ok(match response {
-            StatusResponse::Found(found) => order_status_to_py(py, found)?.into_any(),
-            StatusResponse::NotFound { message } => {
-                let value = PyOrderNotFound {
-                    message: opt_str(py, message.as_deref()),
-                    inner: message,
-                };
-                Py::new(py, value)?.into_any()
-            }
-            StatusResponse::Rejected(r) => rejection_to_py(py, r)?.into_any(),
-        })
+        status_response_to_py(py, response)
+    })
+}
+
+/// A status answer as Python sees it: `OrderStatus`, `OrderNotFound` or `Rejection`.
+pub(crate) fn status_response_to_py(
+    py: Python<'_>,
+    response: StatusResponse,
+) -> PyResult<Py<PyAny>> {
+    Ok(match response {
+        StatusResponse::Found(found) => order_status_to_py(py, found)?.into_any(),
+        StatusResponse::NotFound { message } => {
+            let value = PyOrderNotFound {
+                message: opt_str(py, message.as_deref()),
+                inner: message,
+            };
+            Py::new(py, value)?.into_any()
+        }
+        StatusResponse::Rejected(r) => rejection_to_py(py, r)?.into_any(),
     })
 }

@@ -81,6 +81,18 @@ def main(root: Path) -> None:
     ))
     done = j.PaymentFlow.from_json(flow.to_json(), j.FlowContext(tokens)).poll(now)
     assert isinstance(done, j.Done) and done.outcome.kind == "paid"
+    assert flow.reconciliation == done.outcome.reconciliation
+    # One status query with the same tokens: a 401, one new token, the answer.
+    query = j.StatusQuery(" OR28922980077 ", tokens, seed=1)
+    sent = query.poll(now)
+    assert isinstance(sent, j.Send) and sent.request.http.url.endswith("/OR28922980077")
+    query.handle_response(now, 401, None, b'{"status":false,"code":401,"message":"Invalid or expired access token"}')
+    query.poll(now)
+    query.handle_response(now, 200, None, b'{"accessToken":"d.e.f","expiresIn":900}')
+    query.poll(now)
+    query.handle_response(now, 200, None, b'{"status":false,"code":"111102","message":"Transaction not found"}')
+    ended = query.poll(now)
+    assert isinstance(ended, j.QueryDone) and isinstance(ended.response, j.OrderNotFound)
     # The clients need the httpx extra: this bare environment has none, and says so.
     try:
         import httpx  # noqa: F401
@@ -91,7 +103,7 @@ def main(root: Path) -> None:
             raise AssertionError("a Client without httpx")
         except ImportError as e:
             assert "jenga-stk[httpx]" in str(e)
-    print(f"abi3 wheel OK on Python {sys.version.split()[0]}: {checked} key/signature cases, push, token, callback, flow")
+    print(f"abi3 wheel OK on Python {sys.version.split()[0]}: {checked} key/signature cases, push, token, callback, flow, status query")
 
 
 if __name__ == "__main__":

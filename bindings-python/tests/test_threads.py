@@ -146,6 +146,34 @@ def test_the_flow_and_the_doctor_release_the_gil(no_preemption: None) -> None:
     assert releases_the_gil(lambda: j.diagnose_signature(body, other.base64, public), calls=50)
 
 
+def test_a_status_query_releases_the_gil(no_preemption: None) -> None:
+    # The query reads its answer with the GIL released: a found order with
+    # many invoices, near the core's default 64 KiB limit (the query's).
+    invoice = (
+        '{"amount":2,"amountDebited":2,"charge":0,"invoiceStatus":"Paid","orderReference":"OR1",'
+        '"externalReference":"SBX0000001","createdOn":1723209770000,"completedOn":1723209790000}'
+    )
+    found = (
+        '{"status":true,"code":"0","data":{"order":{"orderReference":"OR1","orderAmount":2,"amountPaid":2,'
+        '"orderStatus":"Paid"},"invoices":[' + ",".join([invoice] * 300) + "]}}"
+    ).encode()
+    assert 50_000 < len(found) < 64 * 1024
+    tokens = j.SharedTokens("uat", j.Credentials(api_key="k", merchant_code="m", consumer_secret="s"))
+    now = datetime(2024, 8, 9, 13, 0, tzinfo=timezone.utc)
+
+    def answer_a_query() -> None:
+        query = j.StatusQuery("OR1", tokens, seed=1)
+        if query.poll(now).request.endpoint == "token":  # type: ignore[union-attr]
+            query.handle_response(now, 200, None, b'{"accessToken":"eyJ.x.y","expiresIn":900}')
+            query.poll(now)
+        query.handle_response(now, 200, None, found)
+        done = query.poll(now)
+        assert isinstance(done, j.QueryDone) and isinstance(done.response, j.OrderStatus)
+        assert len(done.response.invoices) == 300
+
+    assert releases_the_gil(answer_a_query, calls=20)
+
+
 def test_signing_from_several_threads() -> None:
     signer = j.Signer.from_pem(key_text("test-pkcs1-2048"))
     verifier = signer.verifier()

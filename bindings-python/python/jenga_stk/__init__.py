@@ -3,8 +3,8 @@
 ``Client`` (blocking) and ``AsyncClient`` (asyncio) take a payment from the
 push to its outcome over httpx (``pip install 'jenga-stk[httpx]'``):
 ``client.start_payment(...)`` then ``payment.wait()``. They only move bytes:
-every decision is the core's payment flow (``PaymentFlow``), which you can
-also drive yourself.
+every decision is the core's payment flow (``PaymentFlow``) or status query
+(``StatusQuery``), which you can also drive yourself.
 
 Underneath, everything is sans-IO: build and sign the STK push, get it back
 as a plain HTTP request, and read every answer: tokens, the init response,
@@ -81,6 +81,7 @@ from ._native import (
     OrderStatus,
     Outcome,
     PaymentFlow,
+    QueryDone,
     Reconciliation,
     Rejection,
     RequestOptions,
@@ -90,6 +91,7 @@ from ._native import (
     Signature,
     SignedStkPush,
     Signer,
+    StatusQuery,
     StkCallback,
     StkPush,
     Token,
@@ -236,6 +238,8 @@ FindingCode = Union[
 ]
 #: What ``PaymentFlow.poll`` answers.
 Action = Union[Send, Wait, Done]
+#: What ``StatusQuery.poll`` answers.
+QueryAction = Union[Send, Wait, QueryDone]
 
 # The clients are plain Python over the names above (imported last: they
 # import them from this package).
@@ -309,6 +313,8 @@ __all__ = [
     "ProviderAnswer",
     "ProviderRejectedError",
     "PushSigner",
+    "QueryAction",
+    "QueryDone",
     "Reconciliation",
     "Rejection",
     "RejectionKind",
@@ -325,6 +331,7 @@ __all__ = [
     "SignatureError",
     "SignedStkPush",
     "Signer",
+    "StatusQuery",
     "StkCallback",
     "StkPush",
     "TOKEN_PATH",

@@ -972,9 +972,46 @@ class PaymentFlow:
     def payment_references(self) -> Tuple[str, ...]: ...
     @property
     def deadline(self) -> datetime: ...
+    @property
+    def reconciliation(self) -> Reconciliation: ...
     def to_json(self) -> str: ...
     @staticmethod
     def from_json(json: _Bytes, context: FlowContext) -> PaymentFlow: ...
+
+# ---------------------------------------------------------------- one status query
+
+@final
+class QueryDone:
+    """``StatusQuery.poll``: the query has ended, with the provider's answer or without one."""
+
+    __match_args__: ClassVar[Tuple[Literal["response"], Literal["transport_failure"]]]
+    @property
+    def response(self) -> Union[OrderStatus, OrderNotFound, Rejection, None]: ...
+    @property
+    def transport_failure(self) -> Optional[TransportFailure]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+QueryAction: TypeAlias = Union[Send, Wait, QueryDone]
+
+@final
+class StatusQuery:
+    """The core's sans-IO status query for one order; thread-safe."""
+
+    def __new__(
+        cls,
+        order_reference: str,
+        tokens: SharedTokens,
+        *,
+        seed: int,
+        policy: Optional[RetryPolicy] = None,
+        status_signature: Union[Signature, str, None] = None,
+    ) -> StatusQuery: ...
+    @property
+    def order_reference(self) -> str: ...
+    def poll(self, now: datetime) -> QueryAction: ...
+    def handle_response(self, now: datetime, status: int, retry_after: Optional[str], body: _Bytes) -> None: ...
+    def handle_transport_failure(self, now: datetime, failure: TransportFailure) -> None: ...
 
 # ---------------------------------------------------------------- the signature doctor
 
@@ -1111,6 +1148,8 @@ __all__ = [
     "ProviderAnswer",
     "ProviderRejectedError",
     "PushSigner",
+    "QueryAction",
+    "QueryDone",
     "Reconciliation",
     "Rejection",
     "RejectionKind",
@@ -1127,6 +1166,7 @@ __all__ = [
     "SignatureError",
     "SignedStkPush",
     "Signer",
+    "StatusQuery",
     "StkCallback",
     "StkPush",
     "TOKEN_PATH",
