@@ -514,6 +514,201 @@ def test_a_refused_connection_is_connect_failed(world: World, kind: str) -> None
     run(scenario)
 
 
+# ---------------------------------------------------------------- one status query (over the core's StatusQuery)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_query_status_after_an_expired_token_costs_one_new_token_and_answers(world: World, kind: str) -> None:
+    async def scenario() -> None:
+        answers: List[j.ProviderAnswer] = []
+        a = adapter(kind, world, on_answer=answers.append)
+        try:
+            payment = await a.start()
+            assert (await a.wait(payment, timeout=15)).kind == "paid"
+            order = payment.order_reference
+            before = world.sandbox.settle()
+            assert before["tokenRequests"] == 1
+            answers.clear()
+            # Every token issued so far expires: the first query is refused (401), one new token, the answer.
+            world.sandbox.control("POST", "expire-tokens")
+            found = await a.query_status(order)
+            assert isinstance(found, j.OrderStatus) and found.order.status == "Paid"
+            assert found.order.order_reference == order
+            counters = world.sandbox.counters()
+            assert counters["tokenRequests"] == 2, "one new token"
+            assert counters["statusQueries"] - before["statusQueries"] == 2
+            # A token revoked by the provider (401 on the status endpoint): the same.
+            world.sandbox.fault(endpoint="status", fault="unauthorized")
+            missing = await a.query_status(new_order())
+            assert isinstance(missing, j.OrderNotFound)
+            assert world.sandbox.counters()["tokenRequests"] == 3
+            # Every status answer went to on_answer, as received (never a token answer).
+            assert [(x.endpoint, x.http_status) for x in answers] == [("status", 401), ("status", 200)] * 2
+            assert answers[1].order_reference == order and b'"Paid"' in answers[1].body
+        finally:
+            await a.close()
+
+    run(scenario)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(
+    "faults",
+    [
+        [{"endpoint": "status", "fault": "server_error_html", "status": 503, "count": 2}],
+        [{"endpoint": "status", "fault": "slow", "delayMs": 1000}, {"endpoint": "status", "fault": "rate_limited"}],
+        [{"endpoint": "token", "fault": "server_error_html"}, {"endpoint": "status", "fault": "slow", "delayMs": 1000}],
+    ],
+    ids=["5xx-twice", "no-answer-then-429", "token-5xx-then-no-answer"],
+)
+def test_query_status_retries_5xx_429_and_lost_answers_within_the_policy(
+    world: World, kind: str, faults: List[Dict[str, Any]]
+) -> None:
+    async def scenario() -> None:
+        a = adapter(kind, world, policy=policy(max_retries=2, request_timeout=ms(400)))
+        try:
+            for fault in faults:
+                world.sandbox.fault(**fault)
+            started = time.monotonic()
+            answer = await a.query_status(new_order())
+            assert isinstance(answer, j.OrderNotFound), answer
+            counters = world.sandbox.counters()
+            assert counters["statusQueries"] + counters["tokenRequests"] == 4, "two failures, two answers"
+            assert world.sandbox.control("GET", "faults")["pending"] == [], "every fault was met"
+            if any(f["fault"] == "rate_limited" for f in faults):
+                assert time.monotonic() - started >= 0.9, "Retry-After: 1 was honoured"
+        finally:
+            await a.close()
+
+    run(scenario)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_query_status_beyond_the_retries(world: World, kind: str) -> None:
+    """No answer at all: TransportError with how the last attempt failed.
+    A 5xx every time: the provider's refusal, returned. A refused token
+    request: returned too (it used to raise ProviderRejectedError)."""
+
+    async def scenario() -> None:
+        a = adapter(kind, world, policy=policy(max_retries=2, request_timeout=ms(300)))
+        try:
+            await a.query_status(new_order())  # the token, first
+            world.sandbox.fault(endpoint="status", fault="slow", delayMs=1000, count=3)
+            started = time.monotonic()
+            with pytest.raises(j.TransportError) as lost:
+                await a.query_status(new_order())
+            assert (lost.value.code, lost.value.failure) == ("timeout", "timeout")
+            assert isinstance(lost.value, j.JengaError) and "no answer" in str(lost.value)
+            assert 0.9 <= time.monotonic() - started < 5
+            assert world.sandbox.counters()["statusQueries"] == 1 + 3, "max_retries + 1"
+            world.sandbox.fault(endpoint="status", fault="server_error_html", count=3)
+            refused = await a.query_status(new_order())
+            assert isinstance(refused, j.Rejection) and (refused.kind, refused.action) == ("server_error", "retry_with_backoff")
+            assert world.sandbox.counters()["statusQueries"] == 4 + 3
+        finally:
+            await a.close()
+        b = adapter(kind, world)
+        try:
+            world.sandbox.fault(endpoint="token", fault="unauthorized")
+            token_refused = await b.query_status(new_order())
+            assert isinstance(token_refused, j.Rejection)
+            assert (token_refused.kind, token_refused.action) == ("unauthorized", "do_not_retry")
+            counters = world.sandbox.counters()
+            assert (counters["tokenRequests"], counters["statusQueries"]) == (1, 0), "refused credentials: no retry"
+        finally:
+            await b.close()
+
+    run(scenario)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_query_status_refuses_a_blank_reference_before_sending(world: World, kind: str) -> None:
+    async def scenario() -> None:
+        kms = KmsSigner()
+        a = adapter(kind, world, private_key=None, signer=kms, sign_status_queries=True)
+        try:
+            for blank in ("", "   "):
+                with pytest.raises(j.ValidationError) as invalid:
+                    await a.query_status(blank)
+                e = invalid.value
+                assert (e.code, e.field) == ("validation_failed", "orderReference")
+                assert [(p.field, p.code) for p in e.problems] == [("orderReference", "required")]
+            with pytest.raises(j.ValidationError) as control:
+                await a.query_status("OR1\r\nX-Evil: 1")
+            assert [p.code for p in control.value.problems] == ["control_character"]
+            assert kms.signed == [], "nothing signed"
+            counters = world.sandbox.counters()
+            assert (counters["tokenRequests"], counters["statusQueries"]) == (0, 0), "nothing sent"
+            # Spaces around a reference: the trimmed one is queried and signed
+            # (the sandbox verifies the signature against the path's reference).
+            payment = await a.start()
+            found = await a.query_status(f"  {payment.order_reference} ")
+            assert isinstance(found, j.OrderStatus) and found.order.order_reference == payment.order_reference
+            assert kms.signed[-1] == payment.order_reference.encode()
+        finally:
+            await a.close()
+
+    run(scenario)
+
+
+def test_cancelling_an_async_query_mid_token_request_releases_the_token(world: World) -> None:
+    async def scenario() -> None:
+        a = adapter("async", world)
+        try:
+            world.sandbox.fault(endpoint="token", fault="slow", delayMs=1500)
+            task = asyncio.ensure_future(a.query_status(new_order()))
+            for _ in range(100):
+                await asyncio.sleep(0.02)
+                if world.sandbox.counters()["tokenRequests"] >= 1:
+                    break
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            # The abandoned token request is released: the next query fetches its own at once.
+            started = time.monotonic()
+            assert isinstance(await a.query_status(new_order()), j.OrderNotFound)
+            assert time.monotonic() - started < 1.0
+            assert world.sandbox.counters()["tokenRequests"] == 2
+        finally:
+            await a.close()
+
+    run(scenario)
+
+
+# ---------------------------------------------------------------- the decision so far
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_reconciliation_before_the_end_after_a_callback_only(world: World, kind: str) -> None:
+    """The callback says paid; nothing confirms it yet (no IPN, and nobody
+    drives the payment, so its status query is not made): paid, not
+    confirmed, no outcome. Then wait(): confirmed by the status query."""
+
+    async def scenario() -> None:
+        a = adapter(kind, world, policy=policy(first_poll=ms(30_000)))
+        try:
+            world.sandbox.deliveries(ipn="never", callbackDelayMs=500)
+            payment = await a.start()
+            before = payment.reconciliation
+            assert (before.state, before.decided_by, before.confirmed) == ("pending", None, False)
+            world.sandbox.settle()
+            assert world.receiver.delivered[payment.order_reference] == ["callback"]
+            so_far = payment.reconciliation
+            assert (so_far.state, so_far.decided_by, so_far.confirmed) == ("paid", "callback", False)
+            assert so_far.mpesa_receipt and so_far.mpesa_receipt.startswith("SBX")
+            assert payment.outcome is None and payment.phase == "waiting"
+            assert payment.flow.reconciliation == so_far
+            assert a.client.resume(payment.to_json()).reconciliation == so_far, "from the saved state too"
+            outcome = await a.wait(payment, timeout=10)
+            r = outcome.reconciliation
+            assert (outcome.kind, r.decided_by, r.confirmed) == ("paid", "status_query", True)
+            assert payment.reconciliation == r
+        finally:
+            await a.close()
+
+    run(scenario)
+
+
 # ---------------------------------------------------------------- signers, status signatures, webhooks
 
 

@@ -18,13 +18,11 @@ from datetime import datetime
 from types import TracebackType
 
 from . import (
-    AccessToken,
     AmountInput,
     CallbackRefs,
     Done,
     Environment,
     FlowRequest,
-    HttpRequest,
     InitAccepted,
     Ipn,
     Limits,
@@ -33,17 +31,18 @@ from . import (
     Outcome,
     PaymentFlow,
     Phase,
+    QueryDone,
+    Reconciliation,
     Rejection,
     RequestOptions,
     RetryPolicy,
     Send,
     SharedTokens,
+    StatusQuery,
     StkCallback,
-    parse_status_response,
 )
-from ._errors import TransportError
-from ._setup import ProviderAnswer, PushSigner, Setup, now
-from ._transport import Answer, NoAnswer, require_httpx, send_async
+from ._setup import Answered, ProviderAnswer, PushSigner, Setup, now
+from ._transport import NoAnswer, require_httpx, send_async
 
 if typing.TYPE_CHECKING:  # pragma: no cover
     import httpx
@@ -168,62 +167,43 @@ class AsyncClient:
     # ------------------------------------------------------------ one status query
 
     async def query_status(self, order_reference: str) -> typing.Union[OrderStatus, OrderNotFound, Rejection]:
-        """As ``Client.query_status``."""
-        token = await self._token()
-        answer = await self._status(order_reference, token)
-        if isinstance(answer, Rejection) and answer.action == "refresh_token_and_retry":
-            self._setup.tokens.invalidate(token)
-            answer = await self._status(order_reference, await self._token())
-        return answer
-
-    async def _status(
-        self, order_reference: str, token: AccessToken
-    ) -> typing.Union[OrderStatus, OrderNotFound, Rejection]:
-        status, _, body = await self._send_once(self._setup.status_request(order_reference, token))
-        self._setup.answered("status", order_reference, status, body)
-        return parse_status_response(status, body, limits=self._setup.limits)
-
-    async def _token(self) -> AccessToken:
-        setup = self._setup
+        """As ``Client.query_status``. Cancelled while a request is in
+        flight, the query tells the core (a token request is released for
+        others) and the cancellation propagates."""
+        query = self._setup.status_query(order_reference)
+        last: typing.Optional[Answered] = None
         while True:
-            grant = setup.tokens.grant(now(), setup.policy.request_timeout)
-            if isinstance(grant, AccessToken):
-                return grant
-            if grant is None:  # another payment is fetching it
-                await asyncio.sleep(setup.policy.token_wait.total_seconds())
+            action = query.poll(now())
+            if isinstance(action, QueryDone):
+                return self._setup.query_result(query, action, last)
+            if isinstance(action, Send):
+                last = await self._exchange(query, query.order_reference, action.request) or last
                 continue
-            try:
-                status, _, body = await self._send_once(grant)
-            except BaseException:
-                setup.tokens.on_refresh_failed()
-                raise
-            return setup.token_of(setup.tokens.on_refresh_response(status, body, now=now(), limits=setup.limits))
+            delay = (action.until - now()).total_seconds()
+            if delay > 0:
+                await asyncio.sleep(delay)
 
-    async def _send_once(self, request: HttpRequest) -> Answer:
-        timeout = self._setup.policy.request_timeout.total_seconds()
-        try:
-            return await send_async(self._http, request, timeout, self._setup.limits.max_body_bytes)
-        except NoAnswer as e:
-            raise TransportError(f"no answer from {request.url}: {e}", code=e.failure) from e
+    # ------------------------------------------------------------ the I/O of a flow or a query
 
-    # ------------------------------------------------------------ the flow's I/O
-
-    async def _exchange(self, flow: PaymentFlow, request: FlowRequest) -> None:
-        """Sends one request of a flow and hands in what happened; a
-        cancellation (or anything else) is reported as a lost connection
-        before it propagates."""
+    async def _exchange(
+        self, machine: typing.Union[PaymentFlow, StatusQuery], order_reference: str, request: FlowRequest
+    ) -> typing.Optional[Answered]:
+        """Sends one request of a flow (or a status query) and hands in what
+        happened; returns the answer, if one came. A cancellation (or
+        anything else) is reported as a lost connection before it propagates."""
         try:
             status, retry_after, body = await send_async(
                 self._http, request.http, request.timeout.total_seconds(), self._setup.limits.max_body_bytes
             )
         except NoAnswer as e:
-            flow.handle_transport_failure(now(), e.failure)
+            machine.handle_transport_failure(now(), e.failure)
+            return None
         except BaseException:
-            flow.handle_transport_failure(now(), "connection_lost")
+            machine.handle_transport_failure(now(), "connection_lost")
             raise
-        else:
-            flow.handle_response(now(), status, retry_after, body)
-            self._setup.answered(request.endpoint, flow.order_reference, status, body)
+        machine.handle_response(now(), status, retry_after, body)
+        self._setup.answered(request.endpoint, order_reference, status, body)
+        return request.endpoint, status, body
 
     # ------------------------------------------------------------ lifetime
 
@@ -305,6 +285,11 @@ class AsyncPayment:
         """When the flow stops trying and ends undecided."""
         return self._flow.deadline
 
+    @property
+    def reconciliation(self) -> Reconciliation:
+        """As ``Payment.reconciliation``: the decision so far, before the end too."""
+        return self._flow.reconciliation
+
     # ------------------------------------------------------------ driving
 
     async def wait(self, timeout: typing.Optional[float] = None) -> Outcome:
@@ -335,7 +320,7 @@ class AsyncPayment:
                 if isinstance(action, Done):
                     return action.outcome
                 if isinstance(action, Send):
-                    await self._client._exchange(flow, action.request)
+                    await self._client._exchange(flow, flow.order_reference, action.request)
                     continue
                 delay = (action.until - now()).total_seconds()
                 if deadline is not None:

@@ -4,7 +4,8 @@ A short driver loop over the core's ``PaymentFlow`` with an ``httpx.Client``:
 send what the flow asks, hand in the answer or the failure, sleep while it
 says wait (waking early when a callback or IPN is handed in from another
 thread). Every decision (tokens, retries, asking before pushing again,
-polling, the outcome) is the flow's.
+polling, the outcome) is the flow's; ``query_status`` drives the core's
+``StatusQuery`` the same way.
 """
 
 from __future__ import annotations
@@ -16,13 +17,11 @@ from datetime import datetime
 from types import TracebackType
 
 from . import (
-    AccessToken,
     AmountInput,
     CallbackRefs,
     Done,
     Environment,
     FlowRequest,
-    HttpRequest,
     InitAccepted,
     Ipn,
     Limits,
@@ -31,17 +30,18 @@ from . import (
     Outcome,
     PaymentFlow,
     Phase,
+    QueryDone,
+    Reconciliation,
     Rejection,
     RequestOptions,
     RetryPolicy,
     Send,
     SharedTokens,
+    StatusQuery,
     StkCallback,
-    parse_status_response,
 )
-from ._errors import TransportError
-from ._setup import ProviderAnswer, PushSigner, Setup, now
-from ._transport import NoAnswer, Answer, require_httpx, send
+from ._setup import Answered, ProviderAnswer, PushSigner, Setup, now
+from ._transport import NoAnswer, require_httpx, send
 
 if typing.TYPE_CHECKING:  # pragma: no cover
     import httpx
@@ -206,64 +206,54 @@ class Client:
     # ------------------------------------------------------------ one status query
 
     def query_status(self, order_reference: str) -> typing.Union[OrderStatus, OrderNotFound, Rejection]:
-        """One order status query (the token from the shared state; a token
-        the provider refused before its time is replaced once). Raises
-        ``TransportError`` when no answer came, ``ProviderRejectedError`` when
-        no token could be had."""
-        token = self._token()
-        answer = self._status(order_reference, token)
-        if isinstance(answer, Rejection) and answer.action == "refresh_token_and_retry":
-            self._setup.tokens.invalidate(token)
-            answer = self._status(order_reference, self._token())
-        return answer
-
-    def _status(self, order_reference: str, token: AccessToken) -> typing.Union[OrderStatus, OrderNotFound, Rejection]:
-        status, _, body = self._send_once(self._setup.status_request(order_reference, token))
-        self._setup.answered("status", order_reference, status, body)
-        return parse_status_response(status, body, limits=self._setup.limits)
-
-    def _token(self) -> AccessToken:
-        setup = self._setup
+        """One order status query, driven over the core's ``StatusQuery``:
+        the token from the shared state (after a 401, one retry with a new
+        token), a 5xx, a 429 (its ``Retry-After`` honoured) or a request
+        without an answer retried within the policy's ``max_retries``, with
+        backoff. Returns the provider's answer: ``OrderStatus``,
+        ``OrderNotFound``, or its refusal as a ``Rejection`` (a refused token
+        request included: ``kind`` "unauthorized", ``action`` "do_not_retry").
+        Raises ``ValidationError`` (field ``orderReference``) for a blank
+        reference, ``TransportError`` (``code``: how the last attempt failed)
+        when no answer came at all, ``ParseError`` when answers came but none
+        could be read. Every status answer goes to ``on_answer``."""
+        query = self._setup.status_query(order_reference)
+        last: typing.Optional[Answered] = None
         while True:
-            grant = setup.tokens.grant(now(), setup.policy.request_timeout)
-            if isinstance(grant, AccessToken):
-                return grant
-            if grant is None:  # another payment is fetching it
-                time.sleep(setup.policy.token_wait.total_seconds())
+            action = query.poll(now())
+            if isinstance(action, QueryDone):
+                return self._setup.query_result(query, action, last)
+            if isinstance(action, Send):
+                last = self._exchange(query, query.order_reference, action.request) or last
                 continue
-            try:
-                status, _, body = self._send_once(grant)
-            except BaseException:
-                setup.tokens.on_refresh_failed()
-                raise
-            return setup.token_of(setup.tokens.on_refresh_response(status, body, now=now(), limits=setup.limits))
+            delay = (action.until - now()).total_seconds()
+            if delay > 0:
+                time.sleep(delay)
 
-    def _send_once(self, request: HttpRequest) -> Answer:
-        timeout = self._setup.policy.request_timeout.total_seconds()
-        try:
-            return send(self._http, request, timeout, self._setup.limits.max_body_bytes)
-        except NoAnswer as e:
-            raise TransportError(f"no answer from {request.url}: {e}", code=e.failure) from e
+    # ------------------------------------------------------------ the I/O of a flow or a query
 
-    # ------------------------------------------------------------ the flow's I/O
-
-    def _exchange(self, flow: PaymentFlow, request: FlowRequest) -> None:
-        """Sends one request of a flow and hands in what happened. Anything
-        else that interrupts it (KeyboardInterrupt, a bug) is reported to the
-        flow as a lost connection before it propagates, so a push whose
-        answer was abandoned is asked about, never sent again blindly."""
+    def _exchange(
+        self, machine: typing.Union[PaymentFlow, StatusQuery], order_reference: str, request: FlowRequest
+    ) -> typing.Optional[Answered]:
+        """Sends one request of a flow (or a status query) and hands in what
+        happened; returns the answer, if one came. Anything else that
+        interrupts it (KeyboardInterrupt, a bug) is reported as a lost
+        connection before it propagates, so a push whose answer was
+        abandoned is asked about, never sent again blindly (and a token
+        request is released for others)."""
         try:
             status, retry_after, body = send(
                 self._http, request.http, request.timeout.total_seconds(), self._setup.limits.max_body_bytes
             )
         except NoAnswer as e:
-            flow.handle_transport_failure(now(), e.failure)
+            machine.handle_transport_failure(now(), e.failure)
+            return None
         except BaseException:
-            flow.handle_transport_failure(now(), "connection_lost")
+            machine.handle_transport_failure(now(), "connection_lost")
             raise
-        else:
-            flow.handle_response(now(), status, retry_after, body)
-            self._setup.answered(request.endpoint, flow.order_reference, status, body)
+        machine.handle_response(now(), status, retry_after, body)
+        self._setup.answered(request.endpoint, order_reference, status, body)
+        return request.endpoint, status, body
 
     # ------------------------------------------------------------ lifetime
 
@@ -348,6 +338,14 @@ class Payment:
         """When the flow stops trying and ends undecided."""
         return self._flow.deadline
 
+    @property
+    def reconciliation(self) -> Reconciliation:
+        """The decision over the evidence seen so far, before the end too
+        (after a callback saying paid: ``state`` "paid", ``confirmed``
+        False, while the status query is awaited). Show it; fulfil on the
+        ``Outcome``."""
+        return self._flow.reconciliation
+
     # ------------------------------------------------------------ driving
 
     def wait(self, timeout: typing.Optional[float] = None) -> Outcome:
@@ -379,7 +377,7 @@ class Payment:
             if isinstance(action, Done):
                 return action.outcome
             if isinstance(action, Send):
-                self._client._exchange(flow, action.request)
+                self._client._exchange(flow, flow.order_reference, action.request)
                 continue
             delay = (action.until - now()).total_seconds()
             if deadline is not None:

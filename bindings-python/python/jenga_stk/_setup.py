@@ -12,19 +12,20 @@ import typing
 from datetime import datetime, timezone
 
 from . import (
-    AccessToken,
     AmountInput,
     CallbackRefs,
     CallbackUrls,
     Credentials,
     Environment,
     FlowContext,
-    HttpRequest,
     Ipn,
     IpnAuth,
     Limits,
+    OrderNotFound,
+    OrderStatus,
     Outcome,
     PaymentFlow,
+    QueryDone,
     Rejection,
     RequestOptions,
     RetryPolicy,
@@ -32,13 +33,14 @@ from . import (
     Signature,
     SignedStkPush,
     Signer,
+    StatusQuery,
     StkCallback,
     StkPush,
-    Token,
-    order_status_request,
     parse_ipn,
+    parse_status_response,
+    parse_token_response,
 )
-from ._errors import PaymentNotStartedError, ProviderRejectedError, ValidationError
+from ._errors import ParseError, PaymentNotStartedError, TransportError, ValidationError
 
 
 class ProviderAnswer(typing.NamedTuple):
@@ -52,6 +54,10 @@ class ProviderAnswer(typing.NamedTuple):
     http_status: int
     body: bytes
     received_at: datetime
+
+
+#: An answer a request got: its endpoint, HTTP status and body.
+Answered = typing.Tuple[str, int, bytes]
 
 
 class PushSigner(typing.Protocol):
@@ -214,19 +220,45 @@ class Setup:
             return
         self.on_answer(ProviderAnswer(kind, order_reference, status, bytes(body), now()))
 
-    # ------------------------------------------------------------ one-off calls
+    # ------------------------------------------------------------ one status query
 
-    def status_request(self, order_reference: str, token: AccessToken) -> HttpRequest:
-        signature: typing.Union[Signer, Signature, str, None] = None
-        if self.sign_status_queries:
-            signature = self.signer if isinstance(self.signer, Signer) else self.sign_text(order_reference)
-        return order_status_request(self.environment, token, order_reference, signature=signature)
+    def status_query(self, order_reference: str) -> StatusQuery:
+        """The core's query for the order, signed when this client signs
+        status queries. A bad order reference raises ``ValidationError``
+        before anything is signed."""
+        query = StatusQuery(order_reference, self.tokens, seed=secrets.randbits(64), policy=self.policy)
+        if not self.sign_status_queries:
+            return query
+        # The signature is of the reference the query sends (trimmed by the core).
+        signature = self.sign_text(query.order_reference)
+        return StatusQuery(
+            order_reference, self.tokens, seed=secrets.randbits(64), policy=self.policy, status_signature=signature
+        )
 
-    @staticmethod
-    def token_of(answer: typing.Union[Token, Rejection]) -> AccessToken:
-        if isinstance(answer, Rejection):
-            raise ProviderRejectedError(str(answer), rejection=answer)
-        return answer.access_token
+    def query_result(
+        self, query: StatusQuery, done: QueryDone, last: typing.Optional[Answered]
+    ) -> typing.Union[OrderStatus, OrderNotFound, Rejection]:
+        """The end of ``query_status``: the provider's answer, or the error
+        saying why none came."""
+        if done.response is not None:
+            return done.response
+        order = query.order_reference
+        failure = done.transport_failure
+        if failure is not None:
+            raise TransportError(f"the status query for order {order} got no answer ({failure})", code=failure)
+        # Answers came, none readable (the query retried them): the last one's
+        # ParseError, parsed again as the query parsed it (default limits).
+        if last is not None:
+            endpoint, status, body = last
+            try:
+                if endpoint == "token":
+                    parse_token_response(status, body, now=now())
+                else:
+                    parse_status_response(status, body)
+            except ParseError as e:
+                message = f"the status query for order {order} got no readable answer: {e}"
+                raise ParseError(message, code=e.code, field=e.field) from e
+        raise ParseError(f"the status query for order {order} got no readable answer", code="invalid_field")
 
     # ------------------------------------------------------------ webhooks
 
