@@ -154,7 +154,11 @@ log "sdist: unpacked outside the repository, built in a scratch venv (pip wheel 
 scratch=$(mktemp -d /tmp/jenga-stk-sdist.XXXXXX)
 cleanup() { rm -rf "$scratch"; }
 trap cleanup EXIT
-tar -xzf "$SDIST" -C "$scratch"
+# --touch: the sdist's files all carry maturin's fixed 2006 timestamp, older
+# than the kept build in sdist-cargo, which cargo would then reuse as is (a
+# stale wheel, without what changed since); extracted "now", the core and the
+# binding are rebuilt from the sdist's sources (the dependencies stay cached).
+tar -xzf "$SDIST" -C "$scratch" --touch
 python3 -m venv "$scratch/build-venv"
 "$scratch/build-venv/bin/pip" install "${PIP_FLAGS[@]}" "maturin==$MATURIN_VERSION"
 (cd "$scratch" && CARGO_TARGET_DIR=$WORK/sdist-cargo PATH="$scratch/build-venv/bin:$PATH" \
