@@ -326,6 +326,28 @@ class PaymentTests(LiveServerTestCase):
         self.assertIn("checked 0", out.getvalue().splitlines()[-1])
         self.assertEqual(sorted(self.signals.of(row.order_reference) + self.signals.of(failed.order_reference)), ["failed", "paid"])
 
+    def test_a_one_off_status_query_keeps_every_answer_and_decides_nothing(self) -> None:
+        """The app's client's query_status (the core's StatusQuery: a 502,
+        then the expired token's 401, one new token, the answer): every
+        status answer is kept as evidence of the payment; the row is left to
+        its flow (services.check_status asks through the flow, which decides)."""
+        self.deliveries(callback="never", ipn="never")
+        payment = self.start()
+        before = requests.get(f"{self.sandbox_url}/sandbox/counters", timeout=30).json()
+        requests.post(f"{self.sandbox_url}/sandbox/expire-tokens", timeout=30).raise_for_status()
+        fault = {"endpoint": "status", "fault": "server_error_html"}
+        requests.post(f"{self.sandbox_url}/sandbox/faults", json=fault, timeout=30).raise_for_status()
+        answer = get_client().query_status(payment.order_reference)
+        assert isinstance(answer, jenga_stk.OrderStatus)
+        self.assertEqual(answer.order.order_reference, payment.order_reference)
+        kept = Evidence.objects.filter(kind="status", order_reference=payment.order_reference)
+        self.assertEqual(sorted(e.http_status or 0 for e in kept), [200, 401, 502])
+        self.assertEqual({e.payment_id for e in kept}, {payment.pk})
+        counters = requests.get(f"{self.sandbox_url}/sandbox/counters", timeout=30).json()
+        spent = (counters["tokenRequests"] - before["tokenRequests"], counters["statusQueries"] - before["statusQueries"])
+        self.assertEqual(spent, (1, 3), "one new token; the 502, the 401 and the answer")
+        self.assertEqual(self.row(payment.order_reference).state, "pending", "a one-off query decides nothing")
+
     def test_the_admin_is_read_only_searchable_and_asks_again(self) -> None:
         self.deliveries(callback="never", ipn="never")
         payment = self.start()
