@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::types::{HttpStatus, Outcome, Problem, Rejection};
+use crate::types::{HttpStatus, Outcome, Problem, Rejection, TransportFailure};
 
 /// Every failure of the library. Each variant carries `code` (stable, e.g.
 /// `invalid_phone`), `field` (the field or JSON path, when the error is about
@@ -100,6 +100,21 @@ pub enum JengaError {
         /// How the flow ended.
         outcome: Outcome,
     },
+    /// No answer came at all (`transport_failed`): a status query's every
+    /// attempt, retries included, failed without a usable answer. Thrown by
+    /// `QueryResult.requireAnswer` (and so by the Kotlin client's
+    /// `queryStatus`). Ask again later.
+    Transport {
+        /// `transport_failed`.
+        code: String,
+        /// Always none.
+        field: Option<String>,
+        /// A readable explanation.
+        detail: String,
+        /// How the last attempt failed; none when it got an answer that was
+        /// not usable (unreadable, or the token endpoint still failing).
+        failure: Option<TransportFailure>,
+    },
 }
 
 impl JengaError {
@@ -113,7 +128,8 @@ impl JengaError {
             | JengaError::Auth { code, .. }
             | JengaError::Rejected { code, .. }
             | JengaError::Flow { code, .. }
-            | JengaError::NotStarted { code, .. } => code,
+            | JengaError::NotStarted { code, .. }
+            | JengaError::Transport { code, .. } => code,
         }
     }
 
@@ -126,7 +142,8 @@ impl JengaError {
             | JengaError::Auth { detail, .. }
             | JengaError::Rejected { detail, .. }
             | JengaError::Flow { detail, .. }
-            | JengaError::NotStarted { detail, .. } => detail,
+            | JengaError::NotStarted { detail, .. }
+            | JengaError::Transport { detail, .. } => detail,
         }
     }
 
@@ -136,6 +153,23 @@ impl JengaError {
             code: "signing_failed".to_owned(),
             field: None,
             detail,
+        }
+    }
+
+    /// A status query that got no answer after its retries.
+    pub(crate) fn transport_failed(failure: Option<TransportFailure>) -> JengaError {
+        let last = match failure {
+            Some(f) => format!(
+                "last failure: {}",
+                jenga_stk::TransportFailure::from(f).code()
+            ),
+            None => "the last answer was not usable".to_owned(),
+        };
+        JengaError::Transport {
+            code: "transport_failed".to_owned(),
+            field: None,
+            detail: format!("the status query got no answer after its retries ({last})"),
+            failure,
         }
     }
 }

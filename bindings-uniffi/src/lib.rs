@@ -9,9 +9,10 @@
 //! * Keys, tokens and secrets live in objects whose `toString` is redacted.
 //! * A `ForeignSigner` lets a server sign with a key that never leaves its
 //!   HSM or KMS.
-//! * The payment flow (`PaymentFlow`, `SharedTokens`) and the signature
-//!   doctor (`diagnoseSignature`) are the core's; the Kotlin client
-//!   (`jenga.stk.client.JengaClient`, hand-written, `kotlin/`) drives the flow.
+//! * The payment flow (`PaymentFlow`, `SharedTokens`), the status query
+//!   (`StatusQuery`) and the signature doctor (`diagnoseSignature`) are the
+//!   core's; the Kotlin client (`jenga.stk.client.JengaClient`, hand-written,
+//!   `kotlin/`) drives the flow and the query.
 //!
 //! Generate the bindings with the workspace's `uniffi-bindgen` (see
 //! `scripts/uniffi.sh`).

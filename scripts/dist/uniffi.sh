@@ -23,8 +23,9 @@
 #   - Maven: a scratch consumer project (Java) resolves the artifact from dist/maven
 #     and its declared dependencies (JNA from Debian's Maven repository, kotlin-stdlib
 #     from a throwaway repository holding the Kotlin compiler's own stdlib jar) with
-#     `mvn -o`, checksums enforced, then runs a class that validates a push and
-#     diagnoses a signature through the library loaded from the jar;
+#     `mvn -o`, checksums enforced, then runs a class that validates a push,
+#     diagnoses a signature and calls the client's queryStatus (a closed port:
+#     JengaException.Transport) through the library loaded from the jar;
 #   - Swift: the header is valid C; `swift build && swift test` where swiftc exists,
 #     SKIPPED (said loudly) where it does not.
 # Idempotent; installs what it needs (apt: JDK, JNA, maven and four Debian Maven
@@ -337,8 +338,9 @@ import jenga.stk.RequestOptions;
 import jenga.stk.SignedStkPush;
 import jenga.stk.Signer;
 import jenga.stk.StkPush;
+import jenga.stk.client.JengaClient;
 
-/** A user's first contact, from Java: validate a push, sign it, diagnose a signature. */
+/** A user's first contact, from Java: validate a push, sign it, diagnose a signature, query a status. */
 public class Check {
     public static void main(String[] args) throws Exception {
         String keys = args[0];
@@ -364,6 +366,14 @@ public class Check {
         Diagnosis bad = Jenga_stkKt.diagnoseSignature(body, "not base64!".getBytes(StandardCharsets.UTF_8), pub, null);
         if (!good.getOk() || bad.getOk()) throw new AssertionError(good + " / " + bad);
         System.out.println("doctor: good signature ok, bad one " + bad.getFindings().get(0).getCode().name().toLowerCase());
+        // The client from Java: a status query where nothing listens is JengaException.Transport.
+        try (JengaClient client = JengaClient.builder().environment("http://127.0.0.1:1")
+                .credentials("key", "0000000000", "secret").privateKey(priv).callbackUrl("https://shop.example.com/cb").build()) {
+            client.queryStatus("OR28922980077");
+            throw new AssertionError("an answer from a closed port");
+        } catch (JengaException.Transport e) {
+            System.out.println("queryStatus: " + e.getCode() + " " + e.getFailure().name().toLowerCase());
+        }
         System.out.println("native library: " + System.getProperty("os.arch") + ", loaded from the jar");
     }
 }
@@ -385,6 +395,7 @@ output=$(mvn_o exec:exec -Dexec.executable=java -Dexec.args="-cp %classpath exam
   || { echo "$output" >&2; fail "the consumer failed"; }
 echo "$output" | sed 's/\x1b\[[0-9;]*m//g' | grep -v '^$' | sed 's/^/[dist\/uniffi]   /'
 grep -q "doctor: good signature ok, bad one not_base64" <<<"$output" || fail "the consumer did not diagnose"
+grep -q "queryStatus: transport_failed connect_failed" <<<"$output" || fail "the consumer's status query did not fail as transport_failed"
 log "Gradle: not run (no Gradle offline); its lines read the same repository: maven { url = uri(\"jenga-stk/dist/maven\") }"
 
 # ---------------------------------------------------------------- Swift package

@@ -56,6 +56,16 @@ pub struct FlowRequest {
     pub timeout: Duration,
 }
 
+impl From<core::FlowRequest> for FlowRequest {
+    fn from(r: core::FlowRequest) -> Self {
+        FlowRequest {
+            endpoint: r.endpoint.into(),
+            http: Arc::new(HttpRequest(r.http)),
+            timeout: r.timeout,
+        }
+    }
+}
+
 /// What the caller should do next.
 #[derive(uniffi::Enum)]
 // Returned by value across the FFI (serialized anyway): boxing would only
@@ -84,13 +94,7 @@ pub enum Action {
 impl From<core::Action> for Action {
     fn from(a: core::Action) -> Self {
         match a {
-            core::Action::Send(r) => Action::Send {
-                request: FlowRequest {
-                    endpoint: r.endpoint.into(),
-                    http: Arc::new(HttpRequest(r.http)),
-                    timeout: r.timeout,
-                },
-            },
+            core::Action::Send(r) => Action::Send { request: r.into() },
             core::Action::Wait(until) => Action::Wait { until },
             core::Action::Done(outcome) => Action::Done {
                 outcome: outcome.into(),

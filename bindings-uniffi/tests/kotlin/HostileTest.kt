@@ -131,6 +131,7 @@ class HostileTest : Covered() {
         is JengaException.Rejected -> listOf("Rejected", e.code, e.field, null, null)
         is JengaException.Flow -> listOf("Flow", e.code, e.field, null, null)
         is JengaException.NotStarted -> listOf("NotStarted", e.code, e.field, null, null)
+        is JengaException.Transport -> listOf("Transport", e.code, e.field, null, null)
     }
 
     @Test

@@ -103,6 +103,8 @@ class SandboxControl(private val root: File, private val binary: String) : AutoC
     }
 
     fun fault(json: String) = call("POST", "/sandbox/faults", json)
+    /** Every token issued so far expires (the next call with one is answered 401). */
+    fun expireTokens() = call("POST", "/sandbox/expire-tokens")
     fun deliveries(json: String) = call("POST", "/sandbox/deliveries", json)
     fun counters(): Map<String, Any?> = Json.parse(call("GET", "/sandbox/counters")).obj()
 

@@ -125,6 +125,7 @@ fun codeAndField(e: JengaException): Pair<String, String?> = when (e) {
     is JengaException.Rejected -> e.code to e.field
     is JengaException.Flow -> e.code to e.field
     is JengaException.NotStarted -> e.code to e.field
+    is JengaException.Transport -> e.code to e.field
 }
 
 /** A test class whose tests report what they covered ("65 cases"), shown by the console launcher. */

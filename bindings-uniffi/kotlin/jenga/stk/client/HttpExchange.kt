@@ -1,12 +1,14 @@
-// Moves a flow's bytes over java.net.http: a FlowRequest becomes a JDK
-// request (connect timeout on the client, `timeout` on each request, and a
-// guard that bounds the whole answer, body included), and the JDK's
-// exceptions mapped to the flow's TransportFailure.
+// Moves a flow's (or a status query's) bytes over java.net.http: a
+// FlowRequest becomes a JDK request (connect timeout on the client, `timeout`
+// on each request, and a guard that bounds the whole answer, body included),
+// its answer or the JDK's exception (mapped to a TransportFailure) is
+// reported once to whoever asked for it (a Receiver).
 package jenga.stk.client
 
 import jenga.stk.FlowRequest
 import jenga.stk.HttpMethod
 import jenga.stk.TransportFailure
+import java.io.IOException
 import java.net.ConnectException
 import java.net.URI
 import java.net.UnknownHostException
@@ -48,20 +50,62 @@ internal fun failureOf(error: Throwable, timedOut: Boolean): TransportFailure {
     }
 }
 
-/** One request of a flow in flight; its answer or failure is reported to the flow once ([claim]). */
+/**
+ * What a request's answer or failure is reported to: a PaymentFlow's or a
+ * StatusQuery's `handleResponse` / `handleTransportFailure`. It decides; the
+ * exchange only reports.
+ */
+internal interface Receiver {
+    /** An HTTP answer (any status): its status, `Retry-After` header and body. */
+    fun answer(status: Int, retryAfter: String?, body: ByteArray)
+
+    /** No HTTP answer. */
+    fun failure(failure: TransportFailure)
+}
+
+/** One request in flight; its answer or failure is reported to its receiver once ([claim]). */
 internal class Exchange(val future: CompletableFuture<HttpResponse<ByteArray>>) {
     /** Set when the whole-answer guard gave up on it. */
     val timedOut = AtomicBoolean(false)
     private val reported = AtomicBoolean(false)
 
-    /** True for the one caller that reports this exchange to the flow. */
+    /** True for the one caller that reports this exchange. */
     fun claim(): Boolean = reported.compareAndSet(false, true)
+
+    /** Reports the answer, or how it failed (`error`), unless already reported. */
+    fun deliver(to: Receiver, response: HttpResponse<ByteArray>?, error: Throwable?) {
+        if (!claim()) return
+        if (response != null) {
+            to.answer(response.statusCode(), response.headers().firstValue("retry-after").orElse(null), response.body())
+        } else {
+            to.failure(failureOf(error ?: IOException("no answer"), timedOut.get()))
+        }
+    }
+
+    /**
+     * The caller gave up on this request (a cancelled future, an interrupted
+     * thread): the receiver hears `CONNECTION_LOST` first (a push whose answer
+     * was abandoned is asked about, never re-sent blindly; a token request is
+     * released for other callers), then the request is cancelled.
+     */
+    fun abandon(to: Receiver) {
+        if (claim()) to.failure(TransportFailure.CONNECTION_LOST)
+        future.cancel(true)
+    }
 }
 
 /** Sends a flow's requests with the JDK client. */
 internal class Transport(private val http: HttpClient, private val executor: Executor) {
-    /** Starts sending a flow's request (throws, before anything is sent, if the JDK refuses to build it). */
-    fun start(request: FlowRequest): Exchange = send(toJdk(request.http, request.timeout), request.timeout)
+    /**
+     * Starts sending a flow's request. One the JDK refuses to build was not
+     * sent: `to` hears `CONNECT_FAILED`, then the JDK's exception is thrown.
+     */
+    fun start(request: FlowRequest, to: Receiver): Exchange = try {
+        send(toJdk(request.http, request.timeout), request.timeout)
+    } catch (e: RuntimeException) {
+        to.failure(TransportFailure.CONNECT_FAILED)
+        throw e
+    }
 
     /** Sends `request` with `timeout` on its headers (the JDK's) and on the whole answer (the guard). */
     fun send(request: HttpRequest, timeout: Duration): Exchange {

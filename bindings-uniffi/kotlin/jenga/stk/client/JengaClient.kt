@@ -1,11 +1,11 @@
 // The client a JVM server (Ktor, Spring, …) keeps one of: it turns an
-// order into a signed STK push, drives the core's PaymentFlow with
-// java.net.http, shares one token between all its payments, and verifies
-// callbacks and IPNs. It only moves bytes: every decision (retries, backoff,
-// asking the provider before pushing again, the outcome) is the core's.
+// order into a signed STK push, drives the core's PaymentFlow (and, for
+// queryStatus, its StatusQuery) with java.net.http, shares one token between
+// all its payments and queries, and verifies callbacks and IPNs. It only moves
+// bytes: every decision (retries, backoff, asking the provider before pushing
+// again, the outcome) is the core's.
 package jenga.stk.client
 
-import jenga.stk.AccessToken
 import jenga.stk.CallbackUrls
 import jenga.stk.Credentials
 import jenga.stk.CustomerInput
@@ -16,7 +16,6 @@ import jenga.stk.Ipn
 import jenga.stk.IpnAuth
 import jenga.stk.JengaException
 import jenga.stk.Limits
-import jenga.stk.NextAction
 import jenga.stk.OrderInput
 import jenga.stk.PaymentDetailsInput
 import jenga.stk.PaymentFlow
@@ -26,16 +25,14 @@ import jenga.stk.RetryPolicy
 import jenga.stk.SharedTokens
 import jenga.stk.SignedStkPush
 import jenga.stk.Signer
+import jenga.stk.StatusQuery
 import jenga.stk.StatusResponse
 import jenga.stk.StatusSignature
 import jenga.stk.StkPush
 import jenga.stk.StkPushInput
-import jenga.stk.TokenGrant
 import jenga.stk.VerifiedCallback
 import jenga.stk.defaultRetryPolicy
-import jenga.stk.orderStatusRequest
 import jenga.stk.parseIpn
-import jenga.stk.parseStatusResponse
 import java.lang.ref.WeakReference
 import java.net.http.HttpClient
 import java.security.SecureRandom
@@ -44,7 +41,6 @@ import java.time.Instant
 import java.util.Base64
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.ConcurrentHashMap
-import java.util.concurrent.ExecutionException
 import java.util.concurrent.Executor
 import java.util.concurrent.ForkJoinPool
 
@@ -195,26 +191,33 @@ class JengaClient private constructor(b: Builder) : AutoCloseable {
     }
 
     /**
-     * One status query for `orderReference`, with the client's token
-     * (fetched first if needed). A 401 drops the token so the next call
-     * fetches a new one. Transport failures are thrown as the JDK's
-     * `IOException`s; a refused token request as `JengaException.Rejected`.
+     * What the provider says about `orderReference`: one status query over
+     * the core's `StatusQuery`, with the token every payment of this client
+     * shares (fetched first if needed). The query decides the retries: after
+     * a 401, one retry with a new token; after a 5xx, a 429 (waiting at least
+     * its `Retry-After`) or no answer, up to the policy's `maxRetries` with
+     * backoff. Returns the provider's answer: `Found`, `NotFound`, or
+     * `Rejected` (its refusal after those retries, a refused token request
+     * included). Throws `JengaException.Validation` (field `orderReference`)
+     * for a blank reference or one with control characters, and
+     * `JengaException.Transport` (`transport_failed`, with the last
+     * `failure`) when no answer came at all. Interrupting the thread throws
+     * `InterruptedException` (a request in flight is reported to the query
+     * first).
      */
-    @Throws(JengaException::class, java.io.IOException::class, InterruptedException::class)
-    fun queryStatus(orderReference: String): StatusResponse {
-        val token = token()
-        val signature = when {
-            !signsStatusQueries -> StatusSignature.None
-            signer != null -> StatusSignature.Sign(signer)
-            else -> StatusSignature.Provided(Base64.getEncoder().encodeToString(foreignSigner!!.sign(orderReference.toByteArray())))
-        }
-        val request = orderStatusRequest(environment, token, orderReference, signature)
-        val response = exchange(transport.toJdk(request, retryPolicy.requestTimeout))
-        val answer = parseStatusResponse(response.statusCode(), response.body())
-        if (answer is StatusResponse.Rejected && answer.rejection.action == NextAction.REFRESH_TOKEN_AND_RETRY) {
-            tokens.invalidate(token)
-        }
-        return answer
+    @Throws(JengaException::class, InterruptedException::class)
+    fun queryStatus(orderReference: String): StatusResponse = QueryDriver(newQuery(orderReference), transport, executor).blocking()
+
+    /**
+     * [queryStatus] without blocking a thread: the future completes with the
+     * provider's answer, or fails with `JengaException` (validation on the
+     * calling thread; `Transport` when no answer came). Cancelling it while a
+     * request is in flight reports a lost connection to the query first.
+     */
+    fun queryStatusAsync(orderReference: String): CompletableFuture<StatusResponse> = try {
+        QueryDriver(newQuery(orderReference), transport, executor).async()
+    } catch (e: Exception) {
+        CompletableFuture.failedFuture(e)
     }
 
     /**
@@ -280,37 +283,22 @@ class JengaClient private constructor(b: Builder) : AutoCloseable {
         return (1..12).map { alphabet[random.nextInt(alphabet.length)] }.joinToString("")
     }
 
-    /** The shared token: used, fetched (one caller at a time), or waited for. */
-    private fun token(): AccessToken {
-        while (true) {
-            when (val grant = tokens.grant(Instant.now(), retryPolicy.requestTimeout)) {
-                is TokenGrant.Use -> return grant.token
-                is TokenGrant.Wait -> Thread.sleep(retryPolicy.tokenWait.toMillis())
-                is TokenGrant.Refresh -> {
-                    val response = try {
-                        exchange(transport.toJdk(grant.request, retryPolicy.requestTimeout))
-                    } catch (e: Exception) {
-                        tokens.onRefreshFailed()
-                        throw e
-                    }
-                    return tokens.onRefreshResponse(response.statusCode(), response.body(), Instant.now()).accessToken()
-                }
+    /**
+     * A status query for `orderReference`, validated by the core before
+     * anything is signed; when status queries are signed, the signature is
+     * of the reference the query sends (trimmed).
+     */
+    private fun newQuery(orderReference: String): StatusQuery {
+        check(!closed) { "this JengaClient is closed" }
+        val seed = random.nextLong().toULong()
+        fun query(reference: String, signature: StatusSignature) = StatusQuery(reference, tokens, retryPolicy, signature, seed)
+        return when {
+            !signsStatusQueries -> query(orderReference, StatusSignature.None)
+            signer != null -> query(orderReference, StatusSignature.Sign(signer))
+            else -> {
+                val reference = query(orderReference, StatusSignature.None).use { it.orderReference() }
+                query(reference, StatusSignature.Provided(Base64.getEncoder().encodeToString(foreignSigner!!.sign(reference.toByteArray()))))
             }
-        }
-    }
-
-    /** One request with the whole-answer timeout; the JDK's exception when it fails. */
-    private fun exchange(request: java.net.http.HttpRequest): java.net.http.HttpResponse<ByteArray> {
-        val ex = transport.send(request, request.timeout().orElse(retryPolicy.requestTimeout))
-        try {
-            return ex.future.get()
-        } catch (e: InterruptedException) {
-            ex.future.cancel(true)
-            throw e
-        } catch (e: ExecutionException) {
-            throw e.cause ?: e
-        } catch (e: java.util.concurrent.CancellationException) {
-            throw java.net.http.HttpTimeoutException("no complete answer within ${request.timeout().orElse(null)}")
         }
     }
 

@@ -15,7 +15,6 @@ import jenga.stk.Phase
 import jenga.stk.StkCallback
 import jenga.stk.TransportFailure
 import jenga.stk.VerifiedCallback
-import java.io.IOException
 import java.net.http.HttpResponse
 import java.time.Duration
 import java.time.Instant
@@ -136,42 +135,22 @@ class Payment internal constructor(private val client: JengaClient, internal val
 
     private fun poll(): Action = flow.poll(Instant.now())
 
-    /** Reports the answer (or failure) of the request in flight, once per exchange. */
-    private fun report(exchange: Exchange, response: HttpResponse<ByteArray>?, failure: TransportFailure?) {
-        if (!exchange.claim()) return
-        reportNow(response, failure)
-    }
+    /** The flow hears each request's answer or failure (once per exchange: see [Exchange.claim]). */
+    private val receiver = object : Receiver {
+        override fun answer(status: Int, retryAfter: String?, body: ByteArray) =
+            flow.handleResponse(Instant.now(), status, retryAfter, body)
 
-    private fun reportNow(response: HttpResponse<ByteArray>?, failure: TransportFailure?) {
-        if (response != null) {
-            val retryAfter = response.headers().firstValue("retry-after").orElse(null)
-            flow.handleResponse(Instant.now(), response.statusCode(), retryAfter, response.body())
-        } else {
-            flow.handleTransportFailure(Instant.now(), failure ?: TransportFailure.CONNECTION_LOST)
-        }
+        override fun failure(failure: TransportFailure) = flow.handleTransportFailure(Instant.now(), failure)
     }
 
     private fun deliver(exchange: Exchange, response: HttpResponse<ByteArray>?, error: Throwable?) =
-        report(exchange, response, if (response == null) failureOf(error ?: IOException("no answer"), exchange.timedOut.get()) else null)
+        exchange.deliver(receiver, response, error)
 
-    /**
-     * The caller gave up on the request in flight (a cancelled future, an
-     * interrupted thread): the flow hears `CONNECTION_LOST` first (a push
-     * whose answer was abandoned is asked about, never re-sent blindly),
-     * then the request is cancelled.
-     */
-    private fun abandon(exchange: Exchange) {
-        report(exchange, null, TransportFailure.CONNECTION_LOST)
-        exchange.future.cancel(true)
-    }
+    /** A request in flight given up: the flow hears `CONNECTION_LOST` first (see [Exchange.abandon]). */
+    private fun abandon(exchange: Exchange) = exchange.abandon(receiver)
 
     /** Starts the request; one the JDK refuses to build was not sent: the flow hears `CONNECT_FAILED`. */
-    private fun start(request: FlowRequest): Exchange = try {
-        client.transport.start(request)
-    } catch (e: RuntimeException) {
-        reportNow(null, TransportFailure.CONNECT_FAILED)
-        throw e
-    }
+    private fun start(request: FlowRequest): Exchange = client.transport.start(request, receiver)
 
     // ------------------------------------------------------------------ waking
 
