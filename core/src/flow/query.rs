@@ -119,6 +119,13 @@ impl StatusQuery {
         })
     }
 
+    /// Parses the answers within `limits` instead of the defaults (as a
+    /// [`FlowContext`](super::FlowContext)'s `limits` do for a payment).
+    pub fn with_limits(mut self, limits: Limits) -> StatusQuery {
+        self.limits = limits;
+        self
+    }
+
     /// The order reference queried, trimmed: sign exactly this text when
     /// status queries carry a signature.
     pub fn order_reference(&self) -> &str {
