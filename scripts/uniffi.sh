@@ -21,6 +21,8 @@
 #    included), the API tests, the foreign signer (java.security SHA256withRSA), an
 #    end-to-end payment with the low-level API, and the client against the sandbox
 #    over real HTTP (one test per fault, asserting on the sandbox's counters).
+#    Before the tests: every ```kotlin block of README.md and bindings-uniffi/README.md is
+#    compiled against the jar (bindings-uniffi/readme-check/; build.gradle.kts blocks SKIPPED).
 # 4. The panic test (JUnit too): the same build of a test-only library (cargo feature
 #    `test-hooks`, own target dir, never in the product jar) shows a Rust panic is
 #    an exception and the JVM survives.
@@ -133,6 +135,23 @@ step "build the jar (generated bindings + the client jenga.stk.client + linux-x8
 JAR=$OUT/jenga-stk-kotlin.jar
 build_jar product "$KT" "$OUT/lib/$LIB" "$JAR"
 ls -l "$JAR"
+
+# ---------------------------------------------------------------- README blocks
+step "compile the READMEs' Kotlin blocks against the jar"
+# Every ```kotlin block of both READMEs, each wrapped in its own function and file, the free
+# names from readme-check/Prelude.kt, in ONE kotlinc run with the product's flags; a block whose
+# first line is `// build.gradle.kts` is a build script: SKIPPED, and printed as such.
+READMES=(bindings-uniffi/README.md README.md)
+README_CHECK=(bindings-uniffi/readme-check/readme_kotlin.py bindings-uniffi/readme-check/Prelude.kt)
+if changed readme-kotlin "${READMES[@]}" "${README_CHECK[@]}" "$KT" "${CLIENT[@]}" "$KOTLINC" "$0" \
+    || [ ! -d "$OUT/readme-check/classes/readme" ]; then
+  python3 bindings-uniffi/readme-check/readme_kotlin.py --kotlinc "$KOTLINC" --classpath "$JAR:$JNA" \
+    --out "$OUT/readme-check" "${READMES[@]}" -- "${KOTLINC_FLAGS[@]}" \
+    || fail "a README's Kotlin block does not compile against the jar (above: README, line, block)"
+  stamped readme-kotlin
+else
+  echo "README Kotlin blocks: READMEs, prelude and API unchanged since the last successful check (stamp readme-kotlin): not recompiled"
+fi
 
 # ---------------------------------------------------------------- Kotlin tests
 step "compile the Kotlin tests and run them on JUnit 5, against the jar"

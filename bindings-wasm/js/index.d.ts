@@ -422,6 +422,12 @@ export interface Reconciliation {
   readonly currencyConfirmed: boolean;
   /** In a fixed order, whatever the order of the evidence. */
   readonly conflicts: readonly Conflict[];
+  /**
+   * True when a person should look before the goods go: an amount or currency that is not the
+   * order's, two receipts, contradicting sources (evidence about another order does not set it).
+   * A paid order with `needsReview` is still paid; whether to ship a short payment is yours to say.
+   */
+  readonly needsReview: boolean;
 }
 
 export function reconcile(

@@ -157,6 +157,13 @@ pub struct Reconciliation {
     pub currency_confirmed: bool,
     /// Every disagreement found, in a fixed order; empty when the evidence is consistent.
     pub conflicts: Vec<Conflict>,
+    /// True when a person should look before the goods go: an amount or a
+    /// currency that is not the expected one, two receipts or amounts for one
+    /// order (perhaps paid twice), or sources that contradict each other.
+    /// Evidence about another order (`reference_mismatch`), which was ignored,
+    /// does not set it. A paid order with `needs_review` is still paid: the
+    /// money moved; whether to ship a short payment is the merchant's call.
+    pub needs_review: bool,
 }
 
 /// One piece of evidence, reduced to what decides.
@@ -335,6 +342,7 @@ pub fn reconcile(expected: &Expected, evidence: &Evidence<'_>) -> Reconciliation
             currency_paid,
             currency_confirmed,
             conflicts: Vec::new(),
+            needs_review: false,
         }
     } else if let Some(decider) = failures.first() {
         Reconciliation {
@@ -346,6 +354,7 @@ pub fn reconcile(expected: &Expected, evidence: &Evidence<'_>) -> Reconciliation
             currency_paid: None,
             currency_confirmed: false,
             conflicts: Vec::new(),
+            needs_review: false,
         }
     } else {
         Reconciliation {
@@ -357,13 +366,18 @@ pub fn reconcile(expected: &Expected, evidence: &Evidence<'_>) -> Reconciliation
             currency_paid: None,
             currency_confirmed: false,
             conflicts: Vec::new(),
+            needs_review: false,
         }
     };
     sort_unique(&mut conflicts, |a, b| {
         (a.kind.code(), &a.sources, &a.description) < (b.kind.code(), &b.sources, &b.description)
     });
+    let needs_review = conflicts
+        .iter()
+        .any(|c| c.kind != ConflictKind::ReferenceMismatch);
     Reconciliation {
         conflicts,
+        needs_review,
         ..reconciliation
     }
 }

@@ -38,6 +38,27 @@ pub fn order_status_request(
     order_reference: &str,
     signature: StatusSignature<'_>,
 ) -> Result<HttpRequest, SignatureError> {
+    let signature = match signature {
+        StatusSignature::None => None,
+        StatusSignature::Sign(signer) => Some(signer.sign(order_reference.as_bytes())?),
+        StatusSignature::Provided(sig) => Some(sig),
+    };
+    Ok(status_request_signed(
+        environment,
+        token,
+        order_reference,
+        signature.as_ref(),
+    ))
+}
+
+/// [`order_status_request`] with the signature already made (or none): it
+/// cannot fail.
+pub(crate) fn status_request_signed(
+    environment: &Environment,
+    token: &AccessToken,
+    order_reference: &str,
+    signature: Option<&Signature>,
+) -> HttpRequest {
     let url = environment.url(&format!(
         "{STATUS_PATH_PREFIX}{}",
         percent_encode(order_reference)
@@ -46,15 +67,10 @@ pub fn order_status_request(
         "Authorization".to_owned(),
         format!("Bearer {}", token.expose()),
     )];
-    let signature = match signature {
-        StatusSignature::None => None,
-        StatusSignature::Sign(signer) => Some(signer.sign(order_reference.as_bytes())?),
-        StatusSignature::Provided(sig) => Some(sig),
-    };
     if let Some(sig) = signature {
         headers.push(("Signature".to_owned(), sig.as_str().to_owned()));
     }
-    Ok(HttpRequest::new(Method::Get, url, headers, Vec::new()))
+    HttpRequest::new(Method::Get, url, headers, Vec::new())
 }
 
 /// Percent-encodes everything but RFC 3986's unreserved characters.

@@ -113,8 +113,8 @@ impl StatusQuery {
         // Validated before anything is signed.
         let unsigned =
             core::StatusQuery::new(&order_reference, Arc::clone(&tokens.0), policy, None, seed)?;
-        // The reference the core queries (it trims it): the one to sign.
-        let reference = order_reference.trim().to_owned();
+        // The reference the core queries: the one to sign.
+        let reference = unsigned.order_reference().to_owned();
         let signature = match status_signature {
             StatusSignature::None => None,
             StatusSignature::Sign { signer } => Some(signer.0.sign(reference.as_bytes())?),

@@ -87,6 +87,10 @@ pub struct Reconciliation {
     pub currency_confirmed: bool,
     /// Every disagreement found, in a fixed order.
     pub conflicts: Vec<Conflict>,
+    /// True when a person should look before the goods go (an amount or a
+    /// currency that is not the order's, two receipts, contradicting
+    /// sources); evidence about another order does not set it.
+    pub needs_review: bool,
 }
 
 fn source(s: core::EvidenceSource) -> EvidenceSource {
@@ -126,6 +130,7 @@ impl From<core::Reconciliation> for Reconciliation {
                     description: c.description,
                 })
                 .collect(),
+            needs_review: r.needs_review,
         }
     }
 }

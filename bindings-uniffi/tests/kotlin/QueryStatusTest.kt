@@ -177,15 +177,14 @@ class QueryStatusTest : Covered() {
             val a = transportFailed { it.queryStatusAsync(order).get(10, TimeUnit.SECONDS) }
             assertTrue(a.code == "transport_failed" && a.failure == TransportFailure.CONNECT_FAILED) { "$a" }
         }
-        // The token endpoint failing past maxRetries: no answer about the order either (bounded: 3 token requests).
-        // The core ends this query with neither an answer nor a transport failure (see binding-kotlin.md).
+        // The token endpoint failing past maxRetries: its last answer is the answer (bounded: 3 token requests).
         sandbox.reset()
         val fresh = client()
         sandbox.fault("""{"endpoint":"token","fault":"server_error_html","count":3}""")
-        val t = transportFailed { fresh.queryStatus(order) }
-        assertTrue(t.code == "transport_failed" && t.failure == null) { "$t" }
+        val t = fresh.queryStatus(order)
+        assertTrue(t is StatusResponse.Rejected && t.rejection.httpStatus >= 500) { "$t" }
         counters("tokenRequests" to 3, "statusQueries" to 0)
-        note("slow ×3: Transport(transport_failed, TIMEOUT) after 3 queries; refused connection: CONNECT_FAILED (async); token 5xx ×3: transport_failed after 3 token requests")
+        note("slow ×3: Transport(transport_failed, TIMEOUT) after 3 queries; refused connection: CONNECT_FAILED (async); token 5xx ×3: Rejected(5xx) after 3 token requests")
     }
 
     @Test

@@ -330,6 +330,7 @@ class VectorsTest : Covered() {
                 assertTrue(it.description.isNotEmpty()) { "empty description" }
                 linkedMapOf("kind" to it.kind.name.lowercase(), "sources" to it.sources.map { s -> s.name.lowercase() })
             },
+            "needsReview" to result.needsReview,
         )
     }} cases")
 

@@ -363,6 +363,12 @@ test("queryStatus: no answer after the retries is transport_failed; a refused to
   const c = await sb.counters();
   assert.equal(c.tokenRequests, 1, "refused credentials are not retried");
   assert.equal(c.statusQueries, 0);
+  await sb.reset();
+  await sb.faults({ endpoint: "token", fault: "server_error_html", status: 503, count: 2 });
+  const down = await sb.client({ retryPolicy: { ...FAST, maxRetries: 1 } }).queryStatus("CLQSLOW");
+  assert.equal(down.type, "rejected", "the token endpoint's last 503 is the answer after the retries");
+  assert.equal(down.httpStatus, 503);
+  assert.equal((await sb.counters()).tokenRequests, 2);
 });
 
 test("StatusQuery for those who own their I/O: poll, send, hand in, done", async () => {

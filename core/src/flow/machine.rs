@@ -14,7 +14,7 @@ use crate::response::{
     Endpoint, InitResponse, NextAction, Rejection, RejectionKind, TransportFailure,
     advise_transport_failure, classify_init_response,
 };
-use crate::status::{StatusResponse, StatusSignature, order_status_request, parse_status_response};
+use crate::status::{StatusResponse, parse_status_response, status_request_signed};
 use crate::time::DateTime;
 use crate::token::TokenResponse;
 use std::time::Duration;
@@ -79,18 +79,13 @@ impl PaymentFlow {
                     }
                     _ => {
                         self.state.confirm = false;
-                        let signature = match &self.state.status_signature {
-                            Some(sig) => StatusSignature::Provided(sig.clone()),
-                            None => StatusSignature::None,
-                        };
-                        // Signing happens elsewhere: a provided signature cannot fail.
-                        order_status_request(
+                        // Signed elsewhere (or not at all): nothing can fail here.
+                        status_request_signed(
                             &environment,
                             &token,
                             self.order_reference(),
-                            signature,
+                            self.state.status_signature.as_ref(),
                         )
-                        .map_err(|e| FlowError::InvalidState(e.to_string()))?
                     }
                 };
                 self.state.pending = Some(purpose);
@@ -585,7 +580,7 @@ impl State {
 }
 
 /// An answer whose deciding part was malformed, as a rejection to retry.
-fn unusable(status: u16, e: &ParseError) -> Rejection {
+pub(super) fn unusable(status: u16, e: &ParseError) -> Rejection {
     Rejection {
         http_status: status,
         provider_code: None,

@@ -10,7 +10,9 @@ use crate::response::{Rejection, TransportFailure};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutcomeKind {
-    /// Paid, confirmed by the IPN or the status query: ship the goods.
+    /// Paid, confirmed by the IPN or the status query: ship the goods, after
+    /// a look by a person when [`Reconciliation::needs_review`] says so (an
+    /// amount that is not the order's, two receipts…).
     Paid,
     /// The customer's payment failed (cancelled, timed out, wrong PIN, no
     /// funds…), confirmed by the IPN or the status query. A new payment may

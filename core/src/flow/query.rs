@@ -7,13 +7,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::machine::unusable;
 use super::policy::parse_retry_after;
 use super::{FlowRequest, RetryPolicy, SharedTokens, TokenGrant};
 use crate::error::{FlowError, Problems, ValidationError};
 use crate::json::Limits;
 use crate::response::{Endpoint, NextAction, Rejection, TransportFailure};
 use crate::signing::Signature;
-use crate::status::{StatusResponse, StatusSignature, order_status_request, parse_status_response};
+use crate::status::{StatusResponse, parse_status_response, status_request_signed};
 use crate::text;
 use crate::time::DateTime;
 use crate::token::{AccessToken, TokenResponse};
@@ -42,6 +43,14 @@ pub struct QueryResult {
     pub response: Option<StatusResponse>,
     /// When none came: how the last attempt failed.
     pub transport_failure: Option<TransportFailure>,
+}
+
+/// How the last attempt ended, when it gives no answer to return as is.
+enum Ended {
+    /// An answer to retry (a 5xx, a 429, an unreadable body), as a rejection.
+    Answer(Rejection),
+    /// No answer at all.
+    Failure(TransportFailure),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,6 +119,19 @@ impl StatusQuery {
         })
     }
 
+    /// Parses the answers within `limits` instead of the defaults (as a
+    /// [`FlowContext`](super::FlowContext)'s `limits` do for a payment).
+    pub fn with_limits(mut self, limits: Limits) -> StatusQuery {
+        self.limits = limits;
+        self
+    }
+
+    /// The order reference queried, trimmed: sign exactly this text when
+    /// status queries carry a signature.
+    pub fn order_reference(&self) -> &str {
+        &self.order_reference
+    }
+
     /// What to do next at `now`.
     pub fn poll(&mut self, now: DateTime) -> Result<QueryAction, FlowError> {
         if self.pending.is_some() {
@@ -136,17 +158,12 @@ impl StatusQuery {
                 }))
             }
             TokenGrant::Use(token) => {
-                let signature = match &self.status_signature {
-                    Some(sig) => StatusSignature::Provided(sig.clone()),
-                    None => StatusSignature::None,
-                };
-                let http = order_status_request(
+                let http = status_request_signed(
                     self.tokens.environment(),
                     &token,
                     &self.order_reference,
-                    signature,
-                )
-                .map_err(|e| FlowError::InvalidState(e.to_string()))?;
+                    self.status_signature.as_ref(),
+                );
                 self.pending = Some(Pending::Status);
                 self.used_token = Some(token);
                 Ok(QueryAction::Send(FlowRequest {
@@ -179,19 +196,19 @@ impl StatusQuery {
                 {
                     Ok(TokenResponse::Token(_)) => self.next_at = None,
                     Ok(TokenResponse::Rejected(r)) if r.action == NextAction::RetryWithBackoff => {
-                        self.retry(now, None, retry_after)
+                        self.retry(now, Ended::Answer(r), retry_after)
                     }
                     // Refused credentials: no answer about the order can come.
                     Ok(TokenResponse::Rejected(r)) => {
                         self.finish(Some(StatusResponse::Rejected(r)), None)
                     }
-                    Err(_) => self.retry(now, None, retry_after),
+                    Err(e) => self.retry(now, Ended::Answer(unusable(status, &e)), retry_after),
                 }
             }
             Pending::Status => match parse_status_response(status, body, &self.limits) {
                 Ok(StatusResponse::Rejected(r)) => self.refused(now, r, used, retry_after),
                 Ok(answer) => self.finish(Some(answer), None),
-                Err(_) => self.retry(now, None, retry_after),
+                Err(e) => self.retry(now, Ended::Answer(unusable(status, &e)), retry_after),
             },
         }
         Ok(())
@@ -208,7 +225,7 @@ impl StatusQuery {
         if pending == Pending::Token {
             self.tokens.on_refresh_failed();
         }
-        self.retry(now, Some(failure), None);
+        self.retry(now, Ended::Failure(failure), None);
         Ok(())
     }
 
@@ -236,18 +253,18 @@ impl StatusQuery {
         }
     }
 
-    fn retry(
-        &mut self,
-        now: DateTime,
-        failure: Option<TransportFailure>,
-        retry_after: Option<Duration>,
-    ) {
+    /// Another try within the policy; past it, the query ends with the last
+    /// answer (as a rejection) or the last failure.
+    fn retry(&mut self, now: DateTime, last: Ended, retry_after: Option<Duration>) {
         if self.retries < self.policy.max_retries {
             self.retries += 1;
             let wait = self.backoff().max(retry_after.unwrap_or_default());
             self.next_at = Some(now.plus(wait));
         } else {
-            self.finish(None, failure);
+            match last {
+                Ended::Answer(r) => self.finish(Some(StatusResponse::Rejected(r)), None),
+                Ended::Failure(f) => self.finish(None, Some(f)),
+            }
         }
     }
 
@@ -370,5 +387,53 @@ mod tests {
             q.poll(t).unwrap(),
             QueryAction::Wait(t.plus(Duration::from_secs(120)))
         );
+    }
+
+    /// Hands `status`/`body` to every request until the query ends.
+    fn answer_all(q: &mut StatusQuery, status: u16, body: &[u8]) -> (QueryResult, Vec<Endpoint>) {
+        let mut t = DateTime::from_unix_millis(1_700_000_000_000);
+        let mut sent = Vec::new();
+        loop {
+            match q.poll(t).unwrap() {
+                QueryAction::Wait(at) => t = at,
+                QueryAction::Send(r) => {
+                    let answer: &[u8] = if r.endpoint == Endpoint::Token && status < 300 {
+                        TOKEN
+                    } else {
+                        body
+                    };
+                    sent.push(r.endpoint);
+                    q.handle_response(t, status, None, answer).unwrap();
+                }
+                QueryAction::Done(d) => return (d, sent),
+            }
+        }
+    }
+
+    #[test]
+    fn the_token_endpoints_last_refusal_is_the_answer_when_retries_run_out() {
+        let mut q = query();
+        assert_eq!(q.order_reference(), "OR1");
+        let down = br#"{"status":false,"code":503,"message":"Service unavailable"}"#;
+        let (result, sent) = answer_all(&mut q, 503, down);
+        let tries = RetryPolicy::default().max_retries as usize + 1;
+        assert_eq!(sent, vec![Endpoint::Token; tries]);
+        let Some(StatusResponse::Rejected(r)) = result.response else {
+            panic!("{result:?}")
+        };
+        assert_eq!(r.http_status, 503);
+        assert_eq!(result.transport_failure, None);
+    }
+
+    #[test]
+    fn an_unreadable_status_body_is_retried_then_reported_as_invalid() {
+        let mut q = query();
+        let (result, sent) = answer_all(&mut q, 200, b"<html>maintenance</html>");
+        let tries = RetryPolicy::default().max_retries as usize + 1;
+        assert_eq!(sent.len(), tries + 1, "{sent:?}");
+        let Some(StatusResponse::Rejected(r)) = result.response else {
+            panic!("{result:?}")
+        };
+        assert_eq!(r.kind, crate::response::RejectionKind::InvalidResponse);
     }
 }

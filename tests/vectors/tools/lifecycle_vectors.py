@@ -733,7 +733,9 @@ def reconcile_cases():
         return ok(cid, desc, {"expected": expect, "callback": callback, "ipns": list(ipns), "status": status},
                   {"state": state, "decidedBy": decided_by, "confirmed": confirmed, "mpesaReceipt": receipt, "amountPaid": amount,
                    "currencyPaid": currency, "currencyConfirmed": currency_confirmed,
-                   "conflicts": [{"kind": k, "sources": s} for k, s in conflicts]})
+                   "conflicts": [{"kind": k, "sources": s} for k, s in conflicts],
+                   # A person looks first when anything but evidence about another order disagrees.
+                   "needsReview": any(k != "reference_mismatch" for k, _ in conflicts)})
 
     kes = {"currency": "KES", "currency_confirmed": True}
     return [
