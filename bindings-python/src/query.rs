@@ -11,14 +11,14 @@ use pyo3::types::PyString;
 
 use jenga_stk::{QueryAction, QueryResult, RetryPolicy, StatusQuery, TransportFailure};
 
-use crate::convert::{Bytes, datetime_in, str_};
+use crate::convert::{Bytes, datetime_in, limits_in, str_};
 use crate::errors::OrRaise;
 use crate::flow::{PyRetryPolicy, PySharedTokens, send_to_py, wait_to_py};
 use crate::responses::invalid_code;
 use crate::shield::shield;
 use crate::signing::signature_in;
 use crate::status::status_response_to_py;
-use crate::values::value_class;
+use crate::values::{PyLimits, value_class};
 
 value_class! {
     /// `StatusQuery.poll`'s answer: the query has ended. `response`: the
@@ -103,8 +103,9 @@ impl PyStatusQuery {
     /// when your account needs one. Raises `ValidationError`, every problem
     /// at once: a blank order reference or one with control characters
     /// (field `orderReference`), a policy that would spin (`policy.*`).
+    /// `limits`: the parsing limits of the answers (the defaults otherwise).
     #[new]
-    #[pyo3(signature = (order_reference, tokens, *, seed, policy = None, status_signature = None))]
+    #[pyo3(signature = (order_reference, tokens, *, seed, policy = None, status_signature = None, limits = None))]
     fn new(
         py: Python<'_>,
         order_reference: &str,
@@ -112,17 +113,20 @@ impl PyStatusQuery {
         seed: u64,
         policy: Option<&Bound<'_, PyRetryPolicy>>,
         status_signature: Option<&Bound<'_, PyAny>>,
+        limits: Option<&Bound<'_, PyLimits>>,
     ) -> PyResult<Self> {
+        let limits = limits_in(limits);
         shield(py, || {
             let status_signature = status_signature.map(signature_in).transpose()?;
             let policy = policy.map_or_else(RetryPolicy::default, |p| p.get().inner);
             let tokens = Arc::clone(&tokens.get().inner);
             let query = StatusQuery::new(order_reference, tokens, policy, status_signature, seed)
-                .or_raise(py)?;
+                .or_raise(py)?
+                .with_limits(limits);
             Ok(PyStatusQuery {
+                // The reference the core queries (trimmed): the one to sign.
+                order_reference: query.order_reference().to_owned(),
                 inner: Mutex::new(query),
-                // The core queries the trimmed reference (Rust's `trim`, as here).
-                order_reference: order_reference.trim().to_owned(),
             })
         })
     }

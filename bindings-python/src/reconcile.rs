@@ -56,8 +56,12 @@ value_class! {
         currency_confirmed,
         /// Every disagreement found, a tuple of `Conflict`, in a fixed order.
         conflicts,
+        /// True when a person should look before the goods go: an amount or a
+        /// currency that is not the order's, two receipts, contradicting
+        /// sources (evidence about another order does not set it).
+        needs_review,
     }
-    repr { state, decided_by, confirmed, mpesa_receipt, amount_paid, currency_paid, conflicts }
+    repr { state, decided_by, confirmed, mpesa_receipt, amount_paid, currency_paid, conflicts, needs_review }
     methods {}
 }
 
@@ -152,6 +156,10 @@ pub(crate) fn reconciliation_to_py(
             .into_any()
             .unbind(),
         conflicts: PyTuple::new(py, conflicts)?.into_any().unbind(),
+        needs_review: PyBool::new(py, r.needs_review)
+            .to_owned()
+            .into_any()
+            .unbind(),
         inner: r,
     };
     Py::new(py, value)

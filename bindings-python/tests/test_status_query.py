@@ -165,13 +165,38 @@ def test_5xx_beyond_the_retries_is_the_providers_refusal() -> None:
     assert end.transport_failure is None
 
 
-def test_unreadable_answers_end_with_neither() -> None:
+def test_an_unreadable_answer_after_the_retries_is_an_invalid_response() -> None:
     q = j.StatusQuery("OR1", tokens(), seed=3, policy=j.RetryPolicy(max_retries=0))
     sends(q)
     q.handle_response(NOW, 200, None, TOKEN_BODY)
     sends(q)
     q.handle_response(NOW, 200, None, b'{"status":true,"code":"0"}')  # found, but no data
-    assert (done(q).response, done(q).transport_failure) == (None, None)
+    end = done(q)
+    assert isinstance(end.response, j.Rejection), end
+    assert (end.response.kind, end.response.http_status, end.transport_failure) == ("invalid_response", 200, None)
+
+
+def test_the_token_endpoints_last_refusal_ends_the_query() -> None:
+    q = j.StatusQuery("OR1", tokens(), seed=3, policy=j.RetryPolicy(max_retries=0))
+    sends(q)
+    q.handle_response(NOW, 503, None, HTML_502)
+    end = done(q)
+    assert isinstance(end.response, j.Rejection) and end.response.http_status == 503, end
+    assert end.transport_failure is None
+
+
+def test_the_limits_given_apply_to_status_answers() -> None:
+    assert len(TOKEN_BODY) < 96 < len(FOUND)
+    answers = []
+    for limits in (None, j.Limits(max_body_bytes=96)):
+        q = j.StatusQuery("OR1", tokens(), seed=3, policy=j.RetryPolicy(max_retries=0), limits=limits)
+        sends(q)
+        q.handle_response(NOW, 200, None, TOKEN_BODY)
+        sends(q)
+        q.handle_response(NOW, 200, None, FOUND)
+        answers.append(done(q).response)
+    assert isinstance(answers[0], j.OrderStatus), answers
+    assert isinstance(answers[1], j.Rejection) and answers[1].kind == "invalid_response", answers
 
 
 def test_a_bad_reference_and_a_spinning_policy_are_refused_together() -> None:

@@ -210,6 +210,7 @@ def ipn(i: j.Ipn) -> Dict[str, Any]:
 def reconciliation(r: j.Reconciliation) -> Dict[str, Any]:
     assert type(r.confirmed) is bool
     assert type(r.currency_confirmed) is bool
+    assert type(r.needs_review) is bool
     assert isinstance(r.conflicts, tuple)
     conflicts: List[Dict[str, Any]] = []
     for c in r.conflicts:
@@ -224,6 +225,7 @@ def reconciliation(r: j.Reconciliation) -> Dict[str, Any]:
         "amountPaid": amount(r.amount_paid),
         "currencyPaid": optional_str(r.currency_paid),
         "currencyConfirmed": r.currency_confirmed,
+        "needsReview": r.needs_review,
         "conflicts": conflicts,
     }
 

@@ -216,6 +216,37 @@ class PaymentTests(LiveServerTestCase):
 
     # ------------------------------------------------------------ idempotency and concurrency
 
+    def test_a_short_payment_is_paid_and_needs_review(self) -> None:
+        # The provider's IPN says 249 of 250 were paid, while the push awaits its answer.
+        self.deliveries(callback="never", ipn="never")
+        fault = {"endpoint": "init", "fault": "slow", "delayMs": 1500}
+        requests.post(f"{self.sandbox_url}/sandbox/faults", json=fault, timeout=30).raise_for_status()
+        reference = f"ORD{secrets.token_hex(6).upper()}"
+        answered: List[int] = []
+
+        def short_ipn() -> None:
+            deadline = time.monotonic() + 10
+            while not Payment.objects.filter(order_reference=reference).exists() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            body = json.loads(self.ipn_body(self.row(reference), "SBXSHORT01"))
+            body["transaction"]["amount"] = 249
+            post = requests.post(
+                f"{self.live_server_url}/jenga/ipn", data=json.dumps(body).encode(), headers={"Authorization": self.basic()}, timeout=30
+            )
+            answered.append(post.status_code)
+
+        sender = threading.Thread(target=short_ipn)
+        sender.start()
+        payment = self.start(reference=reference)
+        sender.join()
+        self.assertEqual(answered, [200])
+        self.wait_for("the paid signal", lambda: self.signals.of(reference) == ["paid"])
+        row = self.row(reference)
+        self.assertEqual((row.state, row.decided_by, row.amount_paid), ("paid", "ipn", Decimal("249")))
+        self.assertTrue(row.needs_review, row.conflicts)
+        self.assertIn("amount_mismatch", [c["kind"] for c in row.conflicts])
+        self.assertEqual(payment.order_reference, reference)
+
     def test_a_redelivered_ipn_answers_200_and_changes_nothing(self) -> None:
         self.deliveries(ipn="twice")
         payment = self.start()

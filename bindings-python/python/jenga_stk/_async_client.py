@@ -171,13 +171,12 @@ class AsyncClient:
         flight, the query tells the core (a token request is released for
         others) and the cancellation propagates."""
         query = self._setup.status_query(order_reference)
-        last: typing.Optional[Answered] = None
         while True:
             action = query.poll(now())
             if isinstance(action, QueryDone):
-                return self._setup.query_result(query, action, last)
+                return self._setup.query_result(query, action)
             if isinstance(action, Send):
-                last = await self._exchange(query, query.order_reference, action.request) or last
+                await self._exchange(query, query.order_reference, action.request)
                 continue
             delay = (action.until - now()).total_seconds()
             if delay > 0:

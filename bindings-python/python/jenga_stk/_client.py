@@ -212,19 +212,19 @@ class Client:
         without an answer retried within the policy's ``max_retries``, with
         backoff. Returns the provider's answer: ``OrderStatus``,
         ``OrderNotFound``, or its refusal as a ``Rejection`` (a refused token
-        request included: ``kind`` "unauthorized", ``action`` "do_not_retry").
-        Raises ``ValidationError`` (field ``orderReference``) for a blank
-        reference, ``TransportError`` (``code``: how the last attempt failed)
-        when no answer came at all, ``ParseError`` when answers came but none
-        could be read. Every status answer goes to ``on_answer``."""
+        request included: ``kind`` "unauthorized", ``action`` "do_not_retry";
+        a 5xx, or an answer that could not be read, still there after the
+        retries: ``kind`` "server_error" or "invalid_response"). Raises
+        ``ValidationError`` (field ``orderReference``) for a blank reference,
+        ``TransportError`` (``code``: how the last attempt failed) when no
+        answer came at all. Every status answer goes to ``on_answer``."""
         query = self._setup.status_query(order_reference)
-        last: typing.Optional[Answered] = None
         while True:
             action = query.poll(now())
             if isinstance(action, QueryDone):
-                return self._setup.query_result(query, action, last)
+                return self._setup.query_result(query, action)
             if isinstance(action, Send):
-                last = self._exchange(query, query.order_reference, action.request) or last
+                self._exchange(query, query.order_reference, action.request)
                 continue
             delay = (action.until - now()).total_seconds()
             if delay > 0:

@@ -37,10 +37,8 @@ from . import (
     StkCallback,
     StkPush,
     parse_ipn,
-    parse_status_response,
-    parse_token_response,
 )
-from ._errors import ParseError, PaymentNotStartedError, TransportError, ValidationError
+from ._errors import PaymentNotStartedError, TransportError, ValidationError
 
 
 class ProviderAnswer(typing.NamedTuple):
@@ -226,39 +224,32 @@ class Setup:
         """The core's query for the order, signed when this client signs
         status queries. A bad order reference raises ``ValidationError``
         before anything is signed."""
-        query = StatusQuery(order_reference, self.tokens, seed=secrets.randbits(64), policy=self.policy)
+        query = StatusQuery(
+            order_reference, self.tokens, seed=secrets.randbits(64), policy=self.policy, limits=self.limits
+        )
         if not self.sign_status_queries:
             return query
         # The signature is of the reference the query sends (trimmed by the core).
         signature = self.sign_text(query.order_reference)
         return StatusQuery(
-            order_reference, self.tokens, seed=secrets.randbits(64), policy=self.policy, status_signature=signature
+            order_reference,
+            self.tokens,
+            seed=secrets.randbits(64),
+            policy=self.policy,
+            status_signature=signature,
+            limits=self.limits,
         )
 
-    def query_result(
-        self, query: StatusQuery, done: QueryDone, last: typing.Optional[Answered]
-    ) -> typing.Union[OrderStatus, OrderNotFound, Rejection]:
-        """The end of ``query_status``: the provider's answer, or the error
-        saying why none came."""
+    def query_result(self, query: StatusQuery, done: QueryDone) -> typing.Union[OrderStatus, OrderNotFound, Rejection]:
+        """The end of ``query_status``: the provider's answer (an answer that
+        could not be read is a ``Rejection`` of kind "invalid_response"), or
+        ``TransportError`` when none came at all."""
         if done.response is not None:
             return done.response
-        order = query.order_reference
-        failure = done.transport_failure
-        if failure is not None:
-            raise TransportError(f"the status query for order {order} got no answer ({failure})", code=failure)
-        # Answers came, none readable (the query retried them): the last one's
-        # ParseError, parsed again as the query parsed it (default limits).
-        if last is not None:
-            endpoint, status, body = last
-            try:
-                if endpoint == "token":
-                    parse_token_response(status, body, now=now())
-                else:
-                    parse_status_response(status, body)
-            except ParseError as e:
-                message = f"the status query for order {order} got no readable answer: {e}"
-                raise ParseError(message, code=e.code, field=e.field) from e
-        raise ParseError(f"the status query for order {order} got no readable answer", code="invalid_field")
+        # The core ends a query without an answer only with the failure.
+        failure = done.transport_failure or "connection_lost"
+        message = f"the status query for order {query.order_reference} got no answer ({failure})"
+        raise TransportError(message, code=failure)
 
     # ------------------------------------------------------------ webhooks
 

@@ -42,8 +42,8 @@ class EvidenceInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(Payment)
 class PaymentAdmin(_ReadOnly):
-    list_display = ("order_reference", "amount", "currency", "phone", "state", "confirmed", "decided_by", "receipt", "created_at")
-    list_filter = ("state", "confirmed", "decided_by", "outcome", "created_at")
+    list_display = ("order_reference", "amount", "currency", "phone", "state", "confirmed", "needs_review", "decided_by", "receipt", "created_at")
+    list_filter = ("state", "needs_review", "confirmed", "decided_by", "outcome", "created_at")
     search_fields = ("order_reference", "payment_reference", "phone", "receipt", "invoice_number", "customer_email", "customer_name")
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in Payment._meta.fields]

@@ -45,8 +45,11 @@ class Payment(models.Model):
     failure_reason = models.CharField(max_length=32, blank=True)
     #: What the provider said to do after a refusal ("retry_with_backoff", …).
     next_action = models.CharField(max_length=32, blank=True)
-    #: Disagreements between the sources (an amount_mismatch: review before shipping).
+    #: Disagreements between the sources (an amount_mismatch, two receipts…).
     conflicts = models.JSONField(default=list, blank=True)
+    #: The core's word that a person should look before shipping: an amount or a currency that is
+    #: not the order's, two receipts, contradicting sources (evidence about another order does not count).
+    needs_review = models.BooleanField(default=False, db_index=True)
 
     #: The SDK's payment flow (``jenga_stk.Payment.to_json()``).
     flow_state = models.TextField(blank=True, editable=False)
@@ -64,11 +67,6 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_reference} {self.amount} {self.currency} ({self.state})"
-
-    @property
-    def needs_review(self) -> bool:
-        """The sources disagree (an amount or currency that differs, two receipts…): look before shipping."""
-        return bool(self.conflicts)
 
 
 class Evidence(models.Model):

@@ -350,6 +350,7 @@ def _apply_outcome(row: Payment, kind: str, outcome: typing.Optional[Outcome], *
         row.receipt = decision.mpesa_receipt or ""
         row.amount_paid = decision.amount_paid
         row.conflicts = [{"kind": c.kind, "sources": list(c.sources), "description": c.description} for c in decision.conflicts]
+        row.needs_review = decision.needs_review
         row.failure_reason = _callback_failure(row) if kind == "failed" else ""
     elif kind in ("rejected", "not_sent"):
         # Nothing reached the customer.

@@ -36,6 +36,7 @@ class Migration(migrations.Migration):
                 ('failure_reason', models.CharField(blank=True, max_length=32)),
                 ('next_action', models.CharField(blank=True, max_length=32)),
                 ('conflicts', models.JSONField(blank=True, default=list)),
+                ('needs_review', models.BooleanField(db_index=True, default=False)),
                 ('flow_state', models.TextField(blank=True, editable=False)),
                 ('paid_signalled_at', models.DateTimeField(blank=True, null=True)),
                 ('failed_signalled_at', models.DateTimeField(blank=True, null=True)),
