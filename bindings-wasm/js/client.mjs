@@ -511,8 +511,12 @@ export function makeClient(api, { randomValues, loadSigner }) {
     async queryStatus(orderReference, { signal } = {}) {
       const s = checkSignal(reading("options", () => signal));
       const reference = text(orderReference, "orderReference");
-      const statusSignature = this.#signStatusQueries ? await this.#sign(reference) : undefined;
-      const query = new StatusQuery(reference, this.#tokens, { policy: this.#policy, statusSignature });
+      // Validated first; the signature is of the reference the core queries (trimmed).
+      let query = new StatusQuery(reference, this.#tokens, { policy: this.#policy });
+      if (this.#signStatusQueries) {
+        const statusSignature = await this.#sign(query.orderReference);
+        query = new StatusQuery(reference, this.#tokens, { policy: this.#policy, statusSignature });
+      }
       for (;;) {
         if (s?.aborted) throw abortError(s);
         const action = query.poll(Date.now());

@@ -672,6 +672,7 @@ export type QueryAction =
  */
 export class StatusQuery {
   constructor(orderReference: string, tokens: SharedTokens, options?: StatusQueryOptions);
+  /** The order reference queried, trimmed: the text a `statusSignature` signs. */
   readonly orderReference: string;
   poll(now: Date | number): QueryAction;
   handleResponse(now: Date | number, status: number, retryAfter: string | null | undefined, body: Body): void;

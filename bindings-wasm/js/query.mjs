@@ -27,7 +27,8 @@ export function makeStatusQuery(wasm, { use, inner, randomValues, RetryPolicy, S
       const sig = text(statusSignature, "statusSignature", { optional: true });
       const s = seedOf(seed, randomValues);
       this.#inner = use(() => new wasm.WasmStatusQuery(reference, tokensInner, values, sig, s));
-      this.orderReference = reference;
+      /** The order reference queried (trimmed): the text a status signature signs. */
+      this.orderReference = this.#inner.orderReference;
       Object.freeze(this);
     }
 

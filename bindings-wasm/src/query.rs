@@ -43,6 +43,12 @@ impl WasmStatusQuery {
         .map_err(error)
     }
 
+    /// The order reference queried (trimmed): the text a status signature signs.
+    #[wasm_bindgen(getter, js_name = orderReference)]
+    pub fn order_reference(&self) -> String {
+        self.0.order_reference().to_owned()
+    }
+
     /// What to do next at `now`: `{type: "send", endpoint, request,
     /// timeoutMs}`, `{type: "wait", untilMs}` or `{type: "done", response,
     /// transportFailure}` (the answer, or `null` and how the last attempt failed).

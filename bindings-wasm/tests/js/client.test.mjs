@@ -393,6 +393,7 @@ test("StatusQuery for those who own their I/O: poll, send, hand in, done", async
   }
   assert.deepEqual(endpoints, ["token", "status"]);
   assert.throws(() => query.handleResponse(new Date(), 200, null, "{}"), (e) => e.code === "flow_idle");
+  assert.equal(new jenga.StatusQuery(" CLSQ ", tokens).orderReference, "CLSQ", "the reference queried, and signed, is trimmed");
   assert.throws(
     () => new jenga.StatusQuery("  ", tokens),
     (e) => e.code === "validation_failed" && e.problems[0].field === "orderReference" && e.problems[0].code === "required",
