@@ -137,7 +137,10 @@ run_pytest() {
 }
 run_mypy_examples() {
   "$PY" bindings-python/tests/readme_snippets.py "$OUT/readme_program.py" &&
+    # The repository README's Python blocks too (type-checked, not run: they hold placeholders).
+    "$PY" bindings-python/tests/readme_snippets.py "$OUT/root_readme_program.py" README.md &&
     "$PY" -m mypy --strict --cache-dir "$OUT/mypy-cache" bindings-python/examples "$OUT/readme_program.py" &&
+    "$PY" -m mypy --strict --cache-dir "$OUT/mypy-cache" "$OUT/root_readme_program.py" &&
     # The package's own Python (the clients and the Django app), as installed
     # from the wheel, with the django-stubs plugin (tests_django/mypy.ini:
     # strict); then the app's test project.

@@ -1,7 +1,8 @@
 """The ```python blocks of bindings-python/README.md, in order, as one program.
 
-`python readme_snippets.py OUT` writes them to OUT (for `mypy --strict`);
-test_readme.py executes them.
+`python readme_snippets.py OUT [README]` writes them to OUT (for `mypy
+--strict`; README: another file's blocks, e.g. the repository's README.md);
+test_readme.py executes this package's.
 """
 
 from __future__ import annotations
@@ -27,4 +28,4 @@ def program(readme: Path = README) -> str:
 
 
 if __name__ == "__main__":
-    Path(sys.argv[1]).write_text(program())
+    Path(sys.argv[1]).write_text(program(Path(sys.argv[2])) if len(sys.argv) > 2 else program())
